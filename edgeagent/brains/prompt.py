@@ -1,0 +1,113 @@
+"""Prompts for local models: a static prefix (instructions, tools, world) and a short suffix.
+
+The prefix depends only on the toolset, so its KV state is computed once and reused; each
+decision evaluates only the suffix (the context and the words). The model's own chat template
+(from the GGUF metadata) wraps the messages when there is one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from edgeagent.callformat import NONE
+from edgeagent.tool import Tool
+from edgeagent.toolset import Toolset
+from edgeagent.types import Observation
+
+_MARK = "\x00USER\x00"
+
+INSTRUCTIONS = (
+    "You are the decision module of an agent on a small device. Reply only with tool calls, "
+    'one per line, written like Tool(arg="value",n=3), in the order they must run. '
+    f"Give only the arguments the request needs. Reply {NONE} when no tool applies."
+)
+
+
+def tool_signature(tool: Tool) -> str:
+    params = ",".join(p.name + ("" if p.required else "?") for p in tool.params)
+    return f"{tool.name}({params}): {tool.description}"
+
+
+def render_context(context: Mapping[str, Any]) -> str:
+    parts = []
+    for key, value in context.items():
+        if value in (None, "", [], {}):
+            continue
+        shown = ", ".join(map(str, value)) if isinstance(value, list) else value
+        parts.append(f"{key}={shown}")
+    return "[" + "; ".join(parts) + "] " if parts else ""
+
+
+@dataclass(frozen=True)
+class PromptParts:
+    prefix: str  # static: evaluated once per toolset
+    suffix: str  # per observation
+
+
+class PromptBuilder:
+    """Builds prompts from a toolset; uses a Jinja chat template when the model has one."""
+
+    def __init__(
+        self,
+        chat_template: str | None = None,
+        *,
+        bos_token: str = "",
+        eos_token: str = "",
+        context_keys: tuple[str, ...] | None = None,
+    ) -> None:
+        self.chat_template = chat_template
+        self.bos_token = bos_token
+        self.eos_token = eos_token
+        self.context_keys = context_keys
+        self._wrapper: tuple[str, str] | None = None
+
+    def system_text(self, toolset: Toolset) -> str:
+        lines = [INSTRUCTIONS, "Tools:"]
+        lines += [tool_signature(t) for t in toolset]
+        world = toolset.describe_worlds().strip()
+        if world:
+            lines += ["World:", world]
+        return "\n".join(lines)
+
+    def user_text(self, observation: Observation) -> str:
+        ctx = observation.context
+        if self.context_keys is not None:
+            ctx = {k: v for k, v in ctx.items() if k in self.context_keys}
+        words = observation.utterance or ""
+        if observation.event is not None:
+            ev = observation.event
+            words = f"{words} (event: {ev.source} {ev.type} {ev.data})".strip()
+        return render_context(ctx) + words
+
+    def parts(self, toolset: Toolset, observation: Observation) -> PromptParts:
+        head, tail = self._wrap(self.system_text(toolset))
+        return PromptParts(prefix=head, suffix=self.user_text(observation) + tail)
+
+    def _wrap(self, system: str) -> tuple[str, str]:
+        if self.chat_template:
+            text = self._render_template(system)
+            head, _, tail = text.partition(_MARK)
+            return head, tail
+        return f"{system}\nRequest: ", "\nCalls:\n"
+
+    def _render_template(self, system: str) -> str:
+        from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+        env = ImmutableSandboxedEnvironment(trim_blocks=True, lstrip_blocks=True)
+
+        def raise_exception(message: str) -> None:
+            raise ValueError(message)
+
+        template = env.from_string(self.chat_template or "")
+        return template.render(
+            messages=[
+                {"role": "system", "content": system},
+                {"role": "user", "content": _MARK},
+            ],
+            add_generation_prompt=True,
+            bos_token=self.bos_token,
+            eos_token=self.eos_token,
+            raise_exception=raise_exception,
+        )

@@ -1,0 +1,53 @@
+"""Assembling agents from names: worlds/toolkits and brains found through entry points."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from edgeagent.brains.base import Brain
+from edgeagent.errors import ConfigError
+from edgeagent.registry import BRAINS_GROUP, PluginRegistry, ToolRegistry
+from edgeagent.toolset import Toolset
+
+DEFAULT_WORLD = "smart_home"
+DEFAULT_BRAIN = "gguf"
+
+
+def default_db_path() -> Path:
+    """Where the decision log lives: ``$EDGEAGENT_DB`` or the user's state directory."""
+    if env := os.environ.get("EDGEAGENT_DB"):
+        return Path(env)
+    state = Path(os.environ.get("XDG_STATE_HOME", Path.home() / ".local" / "state"))
+    return state / "edgeagent" / "decisions.db"
+
+
+def build_toolset(
+    worlds: Sequence[str] = (DEFAULT_WORLD,), registry: ToolRegistry | None = None
+) -> Toolset:
+    """A toolset with the toolkits published under the given names (fresh worlds each time)."""
+    registry = registry or ToolRegistry()
+    for name in worlds:
+        registry.load_toolkit(name)
+    return registry.toolset()
+
+
+def build_brain(
+    name: str = DEFAULT_BRAIN,
+    *,
+    model: str | Path | None = None,
+    plugins: PluginRegistry[Any] | None = None,
+    **options: Any,
+) -> Brain:
+    """A brain from the ``edgeagent.brains`` entry points; ``model`` is passed when given."""
+    plugins = plugins or PluginRegistry(BRAINS_GROUP, "brain")
+    factory = plugins.load(name)
+    if model is not None:
+        options["model_path"] = model
+    try:
+        brain: Brain = factory(**options)
+    except TypeError as exc:
+        raise ConfigError(f"brain {name!r} does not accept these options: {exc}") from exc
+    return brain

@@ -1,0 +1,125 @@
+"""Decision log in SQLite (WAL mode): the raw material for offload reports and distillation."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from edgeagent.types import StepResult
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS decisions (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    ts REAL NOT NULL,
+    session TEXT,
+    observation_id TEXT,
+    utterance TEXT,
+    observation TEXT NOT NULL,
+    brain TEXT NOT NULL,
+    tier TEXT,
+    kind TEXT NOT NULL,
+    confidence REAL NOT NULL,
+    escalated INTEGER NOT NULL DEFAULT 0,
+    escalation_reason TEXT,
+    latency_ms REAL NOT NULL,
+    prompt_tokens INTEGER,
+    completion_tokens INTEGER,
+    calls TEXT NOT NULL,
+    results TEXT NOT NULL,
+    errors TEXT NOT NULL,
+    changes TEXT NOT NULL,
+    reason TEXT,
+    raw TEXT,
+    decision TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS decisions_ts ON decisions (ts);
+"""
+
+
+class Telemetry:
+    """Append-only decision log. Thread-safe; one connection per instance."""
+
+    def __init__(self, path: str | Path = ":memory:", *, session: str | None = None) -> None:
+        self.path = str(path)
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        self.session = session
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(self.path, check_same_thread=False, timeout=10.0)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.executescript(_SCHEMA)
+
+    def record(self, step: StepResult) -> int:
+        """Store one step; returns its row id."""
+        d = step.decision
+        errors = [r.error for r in step.results if r.error]
+        row = (
+            time.time(),
+            self.session,
+            step.observation.id,
+            step.observation.utterance,
+            step.observation.model_dump_json(),
+            d.brain,
+            d.tier,
+            d.kind,
+            d.confidence,
+            int(d.escalated),
+            d.escalation_reason,
+            d.latency_ms,
+            d.tokens.prompt,
+            d.tokens.completion,
+            json.dumps([c.model_dump() for c in d.calls]),
+            json.dumps([r.model_dump() for r in step.results]),
+            json.dumps(errors),
+            json.dumps(step.changes),
+            d.reason,
+            d.raw,
+            d.model_dump_json(),
+        )
+        with self._lock:
+            cur = self._db.execute(
+                "INSERT INTO decisions (ts, session, observation_id, utterance, observation, brain,"
+                " tier, kind, confidence, escalated, escalation_reason, latency_ms, prompt_tokens,"
+                " completion_tokens, calls, results, errors, changes, reason, raw, decision)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                row,
+            )
+            self._db.commit()
+            return int(cur.lastrowid or 0)
+
+    def rows(self, since: float | None = None) -> Iterator[dict[str, Any]]:
+        """Logged decisions as dicts, oldest first (JSON columns decoded)."""
+        query = "SELECT * FROM decisions"
+        params: tuple[Any, ...] = ()
+        if since is not None:
+            query += " WHERE ts >= ?"
+            params = (since,)
+        with self._lock:
+            cur = self._db.execute(query + " ORDER BY id", params)
+            names = [c[0] for c in cur.description]
+            fetched = cur.fetchall()
+        for values in fetched:
+            row = dict(zip(names, values, strict=True))
+            for key in ("observation", "calls", "results", "errors", "changes", "decision"):
+                row[key] = json.loads(row[key])
+            yield row
+
+    def count(self) -> int:
+        with self._lock:
+            return int(self._db.execute("SELECT COUNT(*) FROM decisions").fetchone()[0])
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    def __enter__(self) -> Telemetry:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,133 @@
+"""A Toolset: the tools one decision may use, plus the vocabulary of the worlds behind them."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from edgeagent.errors import ToolArgumentError, UnknownNameError
+from edgeagent.tool import Param, Tool
+from edgeagent.types import Observation, ToolCall
+from edgeagent.world import World
+
+
+class Toolset:
+    """An ordered, named collection of tools and the worlds they act on."""
+
+    def __init__(self, tools: Iterable[Tool], worlds: Iterable[World] = ()) -> None:
+        self._tools: dict[str, Tool] = {}
+        for t in tools:
+            if t.name in self._tools:
+                raise ValueError(f"duplicate tool name {t.name!r}")
+            self._tools[t.name] = t
+        self.worlds: tuple[World, ...] = tuple(worlds)
+
+    # -- lookup ----------------------------------------------------------------------------
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(self._tools.values())
+
+    def __len__(self) -> int:
+        return len(self._tools)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._tools
+
+    @property
+    def names(self) -> list[str]:
+        return list(self._tools)
+
+    def get(self, name: str) -> Tool:
+        try:
+            return self._tools[name]
+        except KeyError:
+            raise UnknownNameError("tool", name, self._tools) from None
+
+    # -- the worlds' vocabulary ------------------------------------------------------------
+    def vocabulary(self) -> dict[str, list[str]]:
+        """Merged vocabularies of all worlds (order kept, duplicates dropped)."""
+        merged: dict[str, list[str]] = {}
+        for world in self.worlds:
+            for kind, values in world.vocabulary().items():
+                bucket = merged.setdefault(kind, [])
+                for v in values:
+                    if v not in bucket:
+                        bucket.append(v)
+        return merged
+
+    def allowed_values(
+        self, param: Param, observation: Observation | None = None
+    ) -> list[str] | None:
+        """The closed set of values a parameter may take now, or None when it is open."""
+        if param.choices:
+            return list(param.choices)
+        if param.vocab is None:
+            return None
+        values = list(self.vocabulary().get(param.vocab.kind, []))
+        values += [v for v in param.vocab.extra if v not in values]
+        if param.vocab.from_utterance:
+            return None  # open: any span of the utterance (brains constrain it themselves)
+        return values
+
+    def describe_worlds(self) -> str:
+        return "\n".join(w.describe() for w in self.worlds)
+
+    def fingerprint(self) -> str:
+        """Stable hash of the tools and vocabulary: changes whenever a prompt would change."""
+        payload = {
+            "tools": [(t.name, t.description, t.json_schema()) for t in self],
+            "vocab": self.vocabulary(),
+            "worlds": self.describe_worlds(),
+        }
+        return hashlib.sha1(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+
+    # -- validation ------------------------------------------------------------------------
+    def validate_call(
+        self, call: ToolCall, observation: Observation | None = None, *, strict_vocab: bool = True
+    ) -> ToolCall:
+        """Check a call against its tool's schema (and closed vocabularies); return it normalised.
+
+        Raises :class:`UnknownNameError` for an unknown tool and :class:`ToolArgumentError`
+        for bad arguments. Closed-vocabulary values are matched case-insensitively and
+        rewritten to the world's spelling.
+        """
+        tool = self.get(call.tool)
+        args = tool.validate(call.args)
+        if strict_vocab:
+            for name, value in list(args.items()):
+                param = tool.param(name)
+                if param is None or value is None:
+                    continue
+                allowed = self.allowed_values(param, observation)
+                if allowed is None or not allowed:
+                    continue
+                values = value if isinstance(value, list) else [value]
+                fixed = [_canonical(str(v), allowed, tool.name, name) for v in values]
+                args[name] = fixed if isinstance(value, list) else fixed[0]
+        return ToolCall(tool=tool.name, args=args)
+
+    def validate_calls(
+        self, calls: Sequence[ToolCall], observation: Observation | None = None
+    ) -> tuple[ToolCall, ...]:
+        return tuple(self.validate_call(c, observation) for c in calls)
+
+
+def _canonical(value: str, allowed: Sequence[str], tool: str, param: str) -> str:
+    by_lower = {a.strip().lower(): a for a in allowed}
+    hit = by_lower.get(value.strip().lower())
+    if hit is None:
+        err = UnknownNameError(param, value, allowed)
+        raise ToolArgumentError(f"{tool}: {err}", tool=tool)
+    return hit
+
+
+def merge_context(observation: Observation, worlds: Iterable[World]) -> Observation:
+    """Return the observation with each world's perception added under keys it does not set."""
+    extra: dict[str, Any] = {}
+    for w in worlds:
+        extra.update(w.perceive())
+    if not extra:
+        return observation
+    context = {**extra, **observation.context}
+    return observation.model_copy(update={"context": context})

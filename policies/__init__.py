@@ -1,0 +1,1 @@
+"""First-party policies (installed as ``edgeagent_policies``)."""

@@ -1,0 +1,1 @@
+"""First-party tool plugins (installed as ``edgeagent_tools``), written like third-party ones."""
