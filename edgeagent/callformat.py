@@ -27,7 +27,7 @@ def render_value(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int | float):
-        return format(value, "g") if isinstance(value, float) else str(value)
+        return repr(value)
     if isinstance(value, list | tuple):
         return "[" + ",".join(render_value(v) for v in value) + "]"
     return json.dumps(str(value), ensure_ascii=False)

@@ -24,6 +24,7 @@ from typing import Annotated, Any, ClassVar, get_args, get_origin, overload
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
 from edgeagent.errors import ToolArgumentError, ToolDefinitionError
+from edgeagent.types import ToolCall
 
 if typing.TYPE_CHECKING:
     from edgeagent.world import World
@@ -138,6 +139,11 @@ class Tool:
         bound = _copy_tool(self)
         bound._owner = instance
         return bound
+
+    @property
+    def owner(self) -> Any:
+        """The toolkit instance a method tool is bound to (None for plain functions)."""
+        return self._owner
 
     def __repr__(self) -> str:
         return f"Tool({self.name!r}, risk={self.risk.value})"
@@ -333,6 +339,15 @@ def tool(
     return wrap(fn) if fn is not None else wrap
 
 
+@dataclass(frozen=True)
+class Example:
+    """One worked example for prompts: what was perceived and the calls that answer it."""
+
+    utterance: str
+    calls: tuple[ToolCall, ...] = ()
+    context: Mapping[str, Any] | None = None
+
+
 class Toolkit:
     """A group of tools sharing one backend (usually a :class:`~edgeagent.world.World`).
 
@@ -344,6 +359,14 @@ class Toolkit:
 
     def __init__(self, world: World | None = None) -> None:
         self.world = world
+
+    def examples(self) -> list[Example]:
+        """Worked examples (request → calls) that show a model how these tools are used.
+
+        They go into local models' prompts. Write them from the tools' own semantics; never
+        copy an evaluation set's sentences.
+        """
+        return []
 
     def risk_of_call(self, tool: Tool, args: Mapping[str, Any]) -> Risk:
         """Risk of a call of one of this toolkit's tools; override to depend on the target

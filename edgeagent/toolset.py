@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from edgeagent.errors import ToolArgumentError, UnknownNameError
-from edgeagent.tool import Param, Tool
+from edgeagent.tool import Example, Param, Tool
 from edgeagent.types import Observation, ToolCall
 from edgeagent.world import World
 
@@ -69,6 +69,20 @@ class Toolset:
         if param.vocab.from_utterance:
             return None  # open: any span of the utterance (brains constrain it themselves)
         return values
+
+    def examples(self) -> list[Example]:
+        """Worked examples from the toolkits behind these tools (calls to other tools dropped)."""
+        out: list[Example] = []
+        owners: list[Any] = []
+        for t in self:
+            owner = t.owner
+            if owner is not None and owner not in owners and hasattr(owner, "examples"):
+                owners.append(owner)
+        for owner in owners:
+            for ex in owner.examples():
+                if all(c.tool in self for c in ex.calls):
+                    out.append(ex)
+        return out
 
     def describe_worlds(self) -> str:
         return "\n".join(w.describe() for w in self.worlds)

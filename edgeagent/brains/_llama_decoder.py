@@ -3,7 +3,8 @@
 Jump-forward: after each chosen token the grammar is probed with single-character tokens;
 while exactly one character is allowed, the text is forced. Forced text (the rest of a tool
 name, ``(``, an argument name, the rest of an entity name) is tokenized and evaluated in one
-batch instead of one model step per token.
+batch instead of one model step per token; its last token is left to the model, which may
+merge it with the next choice, so the model keeps seeing its own tokenization.
 
 llama.cpp's own grammar sampler decides which tokens are allowed; this loop takes the most
 likely allowed token and, wherever the grammar leaves more than one choice, records the
@@ -149,7 +150,9 @@ class ConstrainedDecoder:
         toks = [int(t) for t in self.llama.tokenize(text.encode(), add_bos=False, special=False)]
         if self.llama.detokenize(toks).decode(errors="replace") != text:
             return []  # the tokenizer changed the text (e.g. added a space): no shortcut
-        return toks
+        # Hold back the last token: the model may want to merge its characters with the
+        # choice that follows (``_`` + ``on`` → ``_on``); forcing it would split that token.
+        return toks[:-1]
 
     def sampler(self, grammar: str) -> GrammarSampler:
         if self._sampler is None or self._sampler.grammar != grammar:

@@ -67,12 +67,16 @@ class GrammarBuilder:
 
     def build(self, observation: Observation | None = None) -> str:
         rules: dict[str, str] = {}
+        self._value_rules: dict[tuple[str, ...], str] = {}
         spans = utterance_spans(observation.utterance if observation else None)
         tool_rules = [self._tool(t, rules, observation, spans) for t in self.toolset]
         rules["call"] = " | ".join(tool_rules)
         more = f'("\\n" call){{0,{self.max_calls - 1}}}' if self.max_calls > 1 else ""
         root = f"root ::= {literal(NONE)} | call {more}".rstrip()
         body = [root] + [f"{name} ::= {rhs}" for name, rhs in rules.items()]
+        body += [
+            f"{name} ::= {quoted_alternatives(vals)}" for vals, name in self._value_rules.items()
+        ]
         used = "\n".join(body)
         body += [f"{n} ::= {r}" for n, r in _BASE_RULES.items() if re.search(rf"\b{n}\b", used)]
         return "\n".join(body) + "\n"
@@ -118,8 +122,17 @@ class GrammarBuilder:
             return "num"
         allowed = self.toolset.allowed_values(p, obs)
         if allowed is not None:
-            return quoted_alternatives(allowed)
+            return self._shared(allowed)
         if p.vocab is not None and p.vocab.from_utterance:
             known = self.toolset.vocabulary().get(p.vocab.kind, [])
-            return quoted_alternatives([*known, *p.vocab.extra, *spans])
+            return self._shared([*known, *p.vocab.extra, *spans])
         return "str"
+
+    def _shared(self, values: list[str]) -> str:
+        """One rule per distinct value set, shared by every parameter that uses it."""
+        key = tuple(sorted(set(values)))
+        name = self._value_rules.get(key)
+        if name is None:
+            name = f"set{len(self._value_rules)}"
+            self._value_rules[key] = name
+        return name

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from edgeagent.callformat import NONE
+from edgeagent.callformat import NONE, render_calls
 from edgeagent.tool import Tool
 from edgeagent.toolset import Toolset
 from edgeagent.types import Observation
@@ -38,6 +38,10 @@ def render_context(context: Mapping[str, Any]) -> str:
         shown = ", ".join(map(str, value)) if isinstance(value, list) else value
         parts.append(f"{key}={shown}")
     return "[" + "; ".join(parts) + "] " if parts else ""
+
+
+def _orders(toolset: Toolset) -> dict[str, list[str]]:
+    return {t.name: [p.name for p in t.params] for t in toolset}
 
 
 @dataclass(frozen=True)
@@ -69,6 +73,12 @@ class PromptBuilder:
         world = toolset.describe_worlds().strip()
         if world:
             lines += ["World:", world]
+        examples = toolset.examples()
+        if examples:
+            lines.append("Examples:")
+            for ex in examples:
+                lines.append(render_context(ex.context or {}) + ex.utterance)
+                lines.append("=> " + render_calls(ex.calls, _orders(toolset)).replace("\n", "; "))
         return "\n".join(lines)
 
     def user_text(self, observation: Observation) -> str:

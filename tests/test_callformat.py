@@ -1,0 +1,83 @@
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from edgeagent.callformat import parse_calls, render_calls
+from edgeagent.errors import BrainOutputError
+from edgeagent.types import ToolCall
+
+
+def test_parse_simple_and_multiple_calls() -> None:
+    calls = parse_calls('HassTurnOn(area="Living Room",domain="light")\npick(object="cup")')
+    assert calls == [
+        ToolCall(tool="HassTurnOn", args={"area": "Living Room", "domain": "light"}),
+        ToolCall(tool="pick", args={"object": "cup"}),
+    ]
+
+
+def test_values_keep_their_types() -> None:
+    (call,) = parse_calls('f(a=3,b=2.5,c=true,d=false,e=-1,s="x, \\"y\\"",l=["a","b"])')
+    assert call.args == {
+        "a": 3,
+        "b": 2.5,
+        "c": True,
+        "d": False,
+        "e": -1,
+        "s": 'x, "y"',
+        "l": ["a", "b"],
+    }
+
+
+def test_none_means_no_call() -> None:
+    assert parse_calls("none") == []
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "",
+        "HassTurnOn(",
+        'f(a="x"',
+        "f(a=)",
+        "f(a=1,a=2)",
+        'f(a="x") trailing',
+        "turn on the light",
+        "f(1)",
+    ],
+)
+def test_malformed_output_is_an_error(bad: str) -> None:
+    with pytest.raises(BrainOutputError):
+        parse_calls(bad)
+
+
+names = st.from_regex(r"[A-Za-z_][A-Za-z0-9_]{0,12}", fullmatch=True).filter(lambda s: s != "none")
+values = st.one_of(
+    st.integers(-(10**6), 10**6),
+    st.booleans(),
+    st.text(st.characters(blacklist_categories=["Cs", "Cc"]), max_size=20),
+    st.floats(allow_nan=False, allow_infinity=False, width=32).filter(lambda f: not f.is_integer()),
+    st.lists(st.text(st.characters(blacklist_categories=["Cs", "Cc"]), max_size=5), max_size=3),
+)
+calls_st = st.lists(
+    st.builds(ToolCall, tool=names, args=st.dictionaries(names, values, max_size=4)),
+    min_size=1,
+    max_size=4,
+)
+
+
+@given(calls_st)
+def test_render_then_parse_round_trips(calls: list[ToolCall]) -> None:
+    parsed = parse_calls(render_calls(calls))
+    assert [c.tool for c in parsed] == [c.tool for c in calls]
+    for got, want in zip(parsed, calls, strict=True):
+        assert got.args.keys() == want.args.keys()
+        for k, v in want.args.items():
+            assert got.args[k] == pytest.approx(v) if isinstance(v, float) else got.args[k] == v
+
+
+@given(st.text(max_size=60))
+def test_parser_never_crashes_on_garbage(text: str) -> None:
+    try:
+        parse_calls(text)
+    except BrainOutputError:
+        pass
