@@ -108,7 +108,7 @@ def main() -> None:
         f"  raw, token by token p50 {pct(raw_stepwise, 0.5):6.1f} ms   p95 {pct(raw_stepwise, 0.95):7.1f} ms   (no jump-forward)"
     )
     print(
-        f"  overhead: framework / raw = {ratio:.3f} (total time), median per-case ratio {statistics.median(f / r for f, r in zip(framework, raw)):.3f}"
+        f"  overhead: framework / raw = {ratio:.3f} (total time), median per-case ratio {statistics.median(f / r for f, r in zip(framework, raw, strict=False)):.3f}"
     )
     print(
         f"  jump-forward: {statistics.mean(tokens_out):.1f} output tokens in {statistics.mean(steps):.1f} model steps on average;"
