@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from edgeagent.errors import ToolArgumentError, UnknownNameError
@@ -57,14 +57,21 @@ class Toolset:
         return merged
 
     def allowed_values(
-        self, param: Param, observation: Observation | None = None
+        self,
+        param: Param,
+        observation: Observation | None = None,
+        vocabulary: Mapping[str, Sequence[str]] | None = None,
     ) -> list[str] | None:
-        """The closed set of values a parameter may take now, or None when it is open."""
+        """The closed set of values a parameter may take now, or None when it is open.
+
+        Pass ``vocabulary`` (from :meth:`vocabulary`) when asking for many parameters at once.
+        """
         if param.choices:
             return list(param.choices)
         if param.vocab is None:
             return None
-        values = list(self.vocabulary().get(param.vocab.kind, []))
+        vocab = self.vocabulary() if vocabulary is None else vocabulary
+        values = list(vocab.get(param.vocab.kind, []))
         values += [v for v in param.vocab.extra if v not in values]
         if param.vocab.from_utterance:
             return None  # open: any span of the utterance (brains constrain it themselves)
@@ -109,11 +116,12 @@ class Toolset:
         tool = self.get(call.tool)
         args = tool.validate(call.args)
         if strict_vocab:
+            vocab = self.vocabulary()
             for name, value in list(args.items()):
                 param = tool.param(name)
                 if param is None or value is None:
                     continue
-                allowed = self.allowed_values(param, observation)
+                allowed = self.allowed_values(param, observation, vocab)
                 if allowed is None or not allowed:
                     continue
                 values = value if isinstance(value, list) else [value]

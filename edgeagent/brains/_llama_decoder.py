@@ -3,8 +3,9 @@
 Jump-forward: after each chosen token the grammar is probed with single-character tokens;
 while exactly one character is allowed, the text is forced. Forced text (the rest of a tool
 name, ``(``, an argument name, the rest of an entity name) is tokenized and evaluated in one
-batch instead of one model step per token; its last token is left to the model, which may
-merge it with the next choice, so the model keeps seeing its own tokenization.
+batch instead of one model step per token. Where the grammar would let the last forced token
+merge with the next choice (``_`` + ``on`` → ``_on``), that token is left to the model, so the
+model keeps its own tokenization; tests check the output equals token-by-token decoding.
 
 llama.cpp's own grammar sampler decides which tokens are allowed; this loop takes the most
 likely allowed token and, wherever the grammar leaves more than one choice, records the
@@ -17,6 +18,7 @@ Imported lazily by :mod:`edgeagent.brains.gguf`: importing it loads llama.cpp.
 
 from __future__ import annotations
 
+import bisect
 import ctypes
 import time
 from dataclasses import dataclass, field
@@ -104,6 +106,8 @@ class ConstrainedDecoder:
             [t for t in range(self.n_vocab) if llama_cpp.llama_vocab_is_eog(self.vocab, t)],
             dtype=np.int32,
         )
+        self._is_eog = np.zeros(self.n_vocab, dtype=bool)
+        self._is_eog[self.eog] = True
         self._small = _CandidateBuffer(top_k + len(self.eog))
         self._full = _CandidateBuffer(self.n_vocab)
         self._all_ids = np.arange(self.n_vocab, dtype=np.int32)
@@ -114,6 +118,13 @@ class ConstrainedDecoder:
         self._probe = _CandidateBuffer(len(probe_ids))
         self._probe_logits = np.zeros(len(probe_ids), dtype=np.float32)
         self.jump_forward = True
+        texts = [
+            llama.detokenize([t]).decode("utf-8", errors="replace") for t in range(self.n_vocab)
+        ]
+        self._token_texts = texts
+        order = sorted(range(self.n_vocab), key=texts.__getitem__)
+        self._sorted_texts = [texts[i] for i in order]
+        self._sorted_ids = np.array(order, dtype=np.int32)
 
     def _single_char_tokens(self) -> dict[int, str]:
         """Token ids that stand for exactly one printable ASCII character."""
@@ -150,9 +161,33 @@ class ConstrainedDecoder:
         toks = [int(t) for t in self.llama.tokenize(text.encode(), add_bos=False, special=False)]
         if self.llama.detokenize(toks).decode(errors="replace") != text:
             return []  # the tokenizer changed the text (e.g. added a space): no shortcut
-        # Hold back the last token: the model may want to merge its characters with the
-        # choice that follows (``_`` + ``on`` → ``_on``); forcing it would split that token.
-        return toks[:-1]
+        if self._could_merge(sampler, toks):
+            return toks[:-1]
+        return toks
+
+    def _could_merge(self, sampler: GrammarSampler, toks: list[int]) -> bool:
+        """Whether the model could write the last forced token merged with what follows.
+
+        ``_`` + ``on`` may be one token ``_on``: forcing ``_`` alone would split it. True when
+        the grammar allows (after the other forced tokens) a vocabulary token that starts with
+        the last forced token's text and goes on; then that token is left to the model.
+        """
+        last = self._token_texts[toks[-1]]
+        lo = bisect.bisect_right(self._sorted_texts, last)
+        hi = bisect.bisect_left(self._sorted_texts, last + "\U0010ffff")
+        longer = self._sorted_ids[lo:hi]
+        if len(longer) == 0:
+            return False
+        probe = sampler.clone()
+        try:
+            for t in toks[:-1]:
+                probe.accept(t)
+            buf = _CandidateBuffer(len(longer))
+            buf.fill(longer, np.zeros(len(longer), dtype=np.float32))
+            probe.apply(buf)
+            return bool(np.isfinite(buf.view["logit"][: buf.array.size]).any())
+        finally:
+            probe.free()
 
     def sampler(self, grammar: str) -> GrammarSampler:
         if self._sampler is None or self._sampler.grammar != grammar:
@@ -173,7 +208,8 @@ class ConstrainedDecoder:
         """Ids and logits of the allowed tokens (among the top-k, else the whole vocabulary)."""
         k = self.top_k
         top = np.argpartition(-logits, k)[:k].astype(np.int32)
-        ids = np.concatenate([top, self.eog[~np.isin(self.eog, top)]])
+        present = set(top[self._is_eog[top]].tolist())
+        ids = np.concatenate([top, [e for e in self.eog if int(e) not in present]]).astype(np.int32)
         buf = self._small
         buf.fill(ids, logits[ids])
         sampler.apply(buf)
@@ -205,7 +241,7 @@ class ConstrainedDecoder:
             if len(ids) > 1:
                 shifted = logits - logits[best]
                 probs.append(float(1.0 / np.exp(shifted).sum()))
-            if token in self.eog:
+            if self._is_eog[token]:
                 finished = True
                 break
             sampler.accept(token)

@@ -75,7 +75,7 @@ class GGUFBrain(BaseBrain):
         self._decoder: Any = None
         self._prefix_tokens: list[int] = []
         self._prefix_key: str | None = None
-        self._grammars: dict[str, GrammarBuilder] = {}
+        self._grammar: GrammarBuilder | None = None
         self.last_timings: dict[str, float] = {}
         self.last_trace: DecodeTrace | None = None
 
@@ -186,12 +186,9 @@ class GGUFBrain(BaseBrain):
         return len(tokens)
 
     def _grammar_builder(self, toolset: Toolset) -> GrammarBuilder:
-        key = toolset.fingerprint()
-        builder = self._grammars.get(key)
-        if builder is None:
-            builder = GrammarBuilder(toolset, max_calls=self.max_calls)
-            self._grammars = {key: builder}  # keep only the current toolset's
-        return builder
+        if self._grammar is None or self._grammar.toolset is not toolset:
+            self._grammar = GrammarBuilder(toolset, max_calls=self.max_calls)
+        return self._grammar
 
 
 def _token_text(llama: Any, token: int) -> str:

@@ -68,6 +68,7 @@ class GrammarBuilder:
     def build(self, observation: Observation | None = None) -> str:
         rules: dict[str, str] = {}
         self._value_rules: dict[tuple[str, ...], str] = {}
+        self._vocab = self.toolset.vocabulary()
         spans = utterance_spans(observation.utterance if observation else None)
         tool_rules = [self._tool(t, rules, observation, spans) for t in self.toolset]
         rules["call"] = " | ".join(tool_rules)
@@ -120,11 +121,11 @@ class GrammarBuilder:
             return "int"
         if p.type == "number" and not p.choices:
             return "num"
-        allowed = self.toolset.allowed_values(p, obs)
+        allowed = self.toolset.allowed_values(p, obs, self._vocab)
         if allowed is not None:
             return self._shared(allowed)
         if p.vocab is not None and p.vocab.from_utterance:
-            known = self.toolset.vocabulary().get(p.vocab.kind, [])
+            known = self._vocab.get(p.vocab.kind, [])
             return self._shared([*known, *p.vocab.extra, *spans])
         return "str"
 

@@ -60,26 +60,34 @@ class PromptBuilder:
         bos_token: str = "",
         eos_token: str = "",
         context_keys: tuple[str, ...] | None = None,
+        include_world: bool = True,
+        include_examples: bool = True,
     ) -> None:
         self.chat_template = chat_template
         self.bos_token = bos_token
         self.eos_token = eos_token
         self.context_keys = context_keys
-        self._wrapper: tuple[str, str] | None = None
+        self.include_world = include_world
+        self.include_examples = include_examples
+        self._wrapped: tuple[tuple[str, tuple[tuple[str, str], ...]], tuple[str, str]] | None = None
 
     def system_text(self, toolset: Toolset) -> str:
         lines = [INSTRUCTIONS, "Tools:"]
         lines += [tool_signature(t) for t in toolset]
-        world = toolset.describe_worlds().strip()
+        world = toolset.describe_worlds().strip() if self.include_world else ""
         if world:
             lines += ["World:", world]
-        examples = toolset.examples()
-        if examples:
-            lines.append("Examples:")
-            for ex in examples:
-                lines.append(render_context(ex.context or {}) + ex.utterance)
-                lines.append("=> " + render_calls(ex.calls, _orders(toolset)).replace("\n", "; "))
         return "\n".join(lines)
+
+    def example_turns(self, toolset: Toolset) -> list[tuple[str, str]]:
+        """Worked examples as (user text, assistant reply) pairs."""
+        if not self.include_examples:
+            return []
+        orders = _orders(toolset)
+        return [
+            (render_context(ex.context or {}) + ex.utterance, render_calls(ex.calls, orders))
+            for ex in toolset.examples()
+        ]
 
     def user_text(self, observation: Observation) -> str:
         ctx = observation.context
@@ -92,17 +100,30 @@ class PromptBuilder:
         return render_context(ctx) + words
 
     def parts(self, toolset: Toolset, observation: Observation) -> PromptParts:
-        head, tail = self._wrap(self.system_text(toolset))
+        head, tail = self._wrap(self.system_text(toolset), self.example_turns(toolset))
         return PromptParts(prefix=head, suffix=self.user_text(observation) + tail)
 
-    def _wrap(self, system: str) -> tuple[str, str]:
-        if self.chat_template:
-            text = self._render_template(system)
-            head, _, tail = text.partition(_MARK)
-            return head, tail
-        return f"{system}\nRequest: ", "\nCalls:\n"
+    def _wrap(self, system: str, turns: list[tuple[str, str]]) -> tuple[str, str]:
+        key = (system, tuple(turns))
+        if self._wrapped is None or self._wrapped[0] != key:
+            self._wrapped = (key, self._wrap_uncached(system, turns))
+        return self._wrapped[1]
 
-    def _render_template(self, system: str) -> str:
+    def _wrap_uncached(self, system: str, turns: list[tuple[str, str]]) -> tuple[str, str]:
+        if self.chat_template:
+            messages = [{"role": "system", "content": system}]
+            for user, reply in turns:
+                messages += [
+                    {"role": "user", "content": user},
+                    {"role": "assistant", "content": reply},
+                ]
+            messages.append({"role": "user", "content": _MARK})
+            head, _, tail = self._render_template(messages).partition(_MARK)
+            return head, tail
+        shots = "".join(f"Request: {u}\nCalls:\n{r}\n\n" for u, r in turns)
+        return f"{system}\n\n{shots}Request: ", "\nCalls:\n"
+
+    def _render_template(self, messages: list[dict[str, str]]) -> str:
         from jinja2.sandbox import ImmutableSandboxedEnvironment
 
         env = ImmutableSandboxedEnvironment(trim_blocks=True, lstrip_blocks=True)
@@ -112,10 +133,7 @@ class PromptBuilder:
 
         template = env.from_string(self.chat_template or "")
         return template.render(
-            messages=[
-                {"role": "system", "content": system},
-                {"role": "user", "content": _MARK},
-            ],
+            messages=messages,
             add_generation_prompt=True,
             bos_token=self.bos_token,
             eos_token=self.eos_token,

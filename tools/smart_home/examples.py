@@ -19,6 +19,8 @@ def _ex(utterance: str, tool: str, context: dict[str, Any] | None = None, **args
 
 
 EXAMPLES: tuple[Example, ...] = (
+    _ex("switch on the garage light", "HassTurnOn", name="Garage Light"),
+    _ex("turn off the lights in the bedroom", "HassTurnOff", area="Bedroom", domain="light"),
     _ex("switch the lights off in here", "HassTurnOff", {"area": "Bedroom"},
         area="Bedroom", domain="light"),
     _ex("please lock up the back door", "HassTurnOn", name="Back Door"),
