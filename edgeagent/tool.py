@@ -164,9 +164,18 @@ class Tool:
         return next((p for p in self.params if p.name == name), None)
 
     def validate(self, args: Mapping[str, Any]) -> dict[str, Any]:
-        """Validate and coerce ``args``; return only the arguments that were given."""
+        """Validate and coerce ``args``; return only the arguments that were given.
+
+        String values of parameters with fixed choices are matched case-insensitively first.
+        """
+        args = dict(args)
+        for p in self.params:
+            value = args.get(p.name)
+            if p.choices and isinstance(value, str) and value not in p.choices:
+                folded = {c.lower(): c for c in p.choices}
+                args[p.name] = folded.get(value.strip().lower(), value)
         try:
-            model = self.args_model.model_validate(dict(args))
+            model = self.args_model.model_validate(args)
         except ValidationError as exc:
             problems = "; ".join(
                 f"{'.'.join(map(str, e['loc'])) or 'args'}: {e['msg']}" for e in exc.errors()

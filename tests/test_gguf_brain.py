@@ -1,6 +1,7 @@
 """The GGUF brain with the real SmolLM2-135M model (llama.cpp)."""
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -61,7 +62,7 @@ def test_jump_forward_does_not_change_the_output(gguf: GGUFBrain, lamp_toolset: 
 
 
 def test_unfinished_output_is_invalid_and_not_executed(lamp_toolset: Toolset) -> None:
-    brain = GGUFBrain(max_tokens=2)
+    brain = GGUFBrain(max_tokens=2, state_cache=False)
     try:
         before = lamp_toolset.worlds[0].snapshot()
         step = Agent(brain, lamp_toolset).step("turn on the desk lamp")
@@ -87,3 +88,24 @@ def test_grammar_mentions_only_known_values(lamp_toolset: Toolset) -> None:
     assert '"\\"Desk Lamp\\""' in grammar
     assert "turn_on(" in grammar and "unlock(" in grammar
     assert "Garage" not in grammar
+
+
+def test_prefix_state_is_saved_and_loaded_by_the_next_process(
+    lamp_toolset: Toolset, tmp_path: Path
+) -> None:
+    first = GGUFBrain(state_cache=tmp_path)
+    a = first.decide(Observation.of("turn on the desk lamp"), lamp_toolset)
+    assert "prefix_eval_ms" in first.last_timings
+    first.close()
+    assert len(list(tmp_path.glob("*.kv"))) == 1
+    second = GGUFBrain(state_cache=tmp_path)
+    b = second.decide(Observation.of("turn on the desk lamp"), lamp_toolset)
+    assert "prefix_load_ms" in second.last_timings and "prefix_eval_ms" not in second.last_timings
+    assert (a.raw, a.confidence) == (b.raw, pytest.approx(b.confidence, abs=1e-4))
+    second.close()
+    (kv,) = tmp_path.glob("*.kv")
+    kv.write_bytes(b"corrupt")  # a broken cache file is ignored, not fatal
+    third = GGUFBrain(state_cache=tmp_path)
+    assert third.decide(Observation.of("turn on the desk lamp"), lamp_toolset).raw == a.raw
+    assert "prefix_eval_ms" in third.last_timings
+    third.close()

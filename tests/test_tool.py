@@ -58,6 +58,7 @@ def test_literal_and_vocab_parameters() -> None:
 
     direction, target = move.params
     assert direction.choices == ("left", "right")
+    assert move.invoke({"direction": " LEFT", "target": "x"}) == "left"
     assert target.vocab == Vocab("object", ("me",), False)
     assert move.risk is Risk.PHYSICAL
 

@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import time
 from dataclasses import dataclass
@@ -47,6 +48,8 @@ class GGUFBrain(BaseBrain):
         max_tokens: most tokens generated per decision.
         top_k: tokens checked against the grammar before falling back to the whole vocabulary.
         prompt: builds the prompt; by default from the model's chat template.
+        state_cache: directory where the prefix's KV state is saved for the next start
+            (True: ``$EDGEAGENT_CACHE`` or the user cache dir; False: never saved).
     """
 
     def __init__(
@@ -60,6 +63,7 @@ class GGUFBrain(BaseBrain):
         top_k: int = 64,
         prompt: PromptBuilder | None = None,
         name: str | None = None,
+        state_cache: str | Path | bool = True,
         verbose: bool = False,
     ) -> None:
         self.model_path = resolve_model_path(model_path)
@@ -70,6 +74,7 @@ class GGUFBrain(BaseBrain):
         self.max_tokens = max_tokens
         self.top_k = top_k
         self.verbose = verbose
+        self.state_cache = _state_dir(state_cache)
         self._prompt = prompt
         self._llama: Any = None
         self._decoder: Any = None
@@ -168,7 +173,11 @@ class GGUFBrain(BaseBrain):
         )
 
     def _ensure_prefix(self, prefix: str, timings: dict[str, float]) -> int:
-        """Evaluate the static prefix unless its KV state is already there; returns tokens evaluated."""
+        """Make the KV cache hold the static prefix; returns the prompt tokens evaluated.
+
+        Kept in memory between decisions; with ``state_cache`` also saved to disk, so the next
+        process with the same model and prefix loads it instead of evaluating it again.
+        """
         if prefix == self._prefix_key:
             return 0
         llama = self.llama
@@ -177,18 +186,80 @@ class GGUFBrain(BaseBrain):
             raise BrainError(
                 f"the static prompt ({len(tokens)} tokens) does not fit n_ctx={self.n_ctx}"
             )
+        self._prefix_key = None
         t = time.perf_counter()
-        llama.n_tokens = 0
-        llama.eval(tokens)
-        timings["prefix_eval_ms"] = (time.perf_counter() - t) * 1000
+        path = self._state_path(tokens)
+        evaluated = 0
+        if path is not None and path.is_file() and self._load_state(path, tokens):
+            timings["prefix_load_ms"] = (time.perf_counter() - t) * 1000
+        else:
+            llama.n_tokens = 0
+            llama.eval(tokens)
+            evaluated = len(tokens)
+            timings["prefix_eval_ms"] = (time.perf_counter() - t) * 1000
+            if path is not None:
+                self._save_state(path, tokens)
         self._prefix_tokens = tokens
         self._prefix_key = prefix
-        return len(tokens)
+        return evaluated
+
+    def _state_path(self, tokens: list[int]) -> Path | None:
+        if not self.state_cache:
+            return None
+        stat = self.model_path.stat()
+        key = hashlib.sha256(
+            f"{self.model_path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|{self.n_ctx}|".encode()
+            + b",".join(str(t).encode() for t in tokens)
+        ).hexdigest()[:24]
+        return self.state_cache / f"{self.model_path.stem}-{key}.kv"
+
+    def _save_state(self, path: Path, tokens: list[int]) -> None:
+        import llama_cpp
+
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".tmp{os.getpid()}")
+            arr = (llama_cpp.llama_token * len(tokens))(*tokens)
+            if llama_cpp.llama_state_save_file(
+                self.llama._ctx.ctx, str(tmp).encode(), arr, len(tokens)
+            ):
+                tmp.replace(path)
+        except OSError:
+            pass  # a read-only or full disk only costs start-up time
+
+    def _load_state(self, path: Path, tokens: list[int]) -> bool:
+        import ctypes
+
+        import llama_cpp
+
+        llama = self.llama
+        arr = (llama_cpp.llama_token * self.n_ctx)()
+        n = ctypes.c_size_t(0)
+        ok = llama_cpp.llama_state_load_file(
+            llama._ctx.ctx, str(path).encode(), arr, self.n_ctx, ctypes.byref(n)
+        )
+        if not ok or list(arr[: n.value]) != tokens:
+            llama.n_tokens = 0
+            return False
+        llama.input_ids[: n.value] = tokens
+        llama.n_tokens = n.value
+        return True
 
     def _grammar_builder(self, toolset: Toolset) -> GrammarBuilder:
         if self._grammar is None or self._grammar.toolset is not toolset:
             self._grammar = GrammarBuilder(toolset, max_calls=self.max_calls)
         return self._grammar
+
+
+def _state_dir(setting: str | Path | bool) -> Path | None:
+    if setting is False:
+        return None
+    if setting is not True:
+        return Path(setting)
+    if env := os.environ.get("EDGEAGENT_CACHE"):
+        return Path(env) / "kv"
+    base = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
+    return base / "edgeagent" / "kv"
 
 
 def _token_text(llama: Any, token: int) -> str:
