@@ -6,7 +6,7 @@ import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 from rich.console import Console
@@ -65,22 +65,45 @@ def run(
         Optional[Path],  # noqa: UP045
         typer.Option("--db", help="Decision log (SQLite); default $EDGEAGENT_DB or the state dir."),
     ] = None,
+    cloud: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(
+            "--cloud",
+            help="Escalate to: 'openai' (EDGEAGENT_CLOUD_* settings), 'replay:FILE', or a brain name.",
+        ),
+    ] = None,
+    policy: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(
+            "--policy", "-p", help="Policy: a YAML file or a name (default, cautious_home, robot)."
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON result a line.")] = False,
 ) -> None:
-    """Run an agent: read observations, decide, act on the simulated world, print each step."""
+    """Run an agent: read observations, decide, act on the simulated world, print each step.
+
+    With --cloud or --policy, the local brain escalates to the cloud per the policy, and cloud
+    answers are stored as teacher examples in the decision log.
+    """
     from edgeagent.agent import Agent
-    from edgeagent.factory import build_brain, build_toolset, default_db_path
+    from edgeagent.factory import build_toolset, default_db_path
     from edgeagent.sources import iter_observations
     from edgeagent.telemetry import Telemetry
 
     try:
         toolset = build_toolset([world])
-        the_brain = build_brain(brain, model=model)
         telemetry = Telemetry(db or default_db_path(), session=f"cli-{world}")
+        the_brain, the_policy = _routed_brain(brain, model, cloud, policy, telemetry)
     except EdgeAgentError as exc:
         err_console.print(f"[red]error:[/] {exc}")
         raise typer.Exit(2) from exc
-    agent = Agent(the_brain, toolset, telemetry=telemetry)
+    agent = Agent(
+        the_brain,
+        toolset,
+        policy=the_policy,
+        telemetry=telemetry,
+        confirm=_ask if sys.stdin.isatty() else None,
+    )
     interactive = input is None and sys.stdin.isatty()
     if interactive:
         console.print(
@@ -106,6 +129,27 @@ def run(
     finally:
         the_brain.close()
         telemetry.close()
+
+
+def _routed_brain(
+    brain: str, model: Path | None, cloud: str | None, policy: str | None, telemetry: Any
+) -> tuple[Any, Any]:
+    from edgeagent.brains.escalating import EscalatingBrain
+    from edgeagent.factory import build_brain, build_cloud, build_policy
+
+    local = build_brain(brain, model=model)
+    if cloud is None and policy is None:
+        return local, None
+    the_policy = build_policy(policy)
+    routed = EscalatingBrain(
+        local, build_cloud(cloud), policy=the_policy, teacher=telemetry.record_teacher
+    )
+    return routed, the_policy
+
+
+def _ask(call: Any, reason: str) -> bool:
+    answer = console.input(f"[yellow]{reason}.[/] Run {call}? [y/N] ")
+    return answer.strip().lower() in ("y", "yes")
 
 
 def _prompt_loop() -> Iterator[Observation]:
@@ -182,6 +226,100 @@ def tools(
         )
         table.add_row(t.name, t.risk.value, args, t.description)
     console.print(table)
+
+
+@app.command()
+def calibrate(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Policy file to write.")],
+    db: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option("--db", help="Calibrate on logged decisions (local confidences)."),
+    ] = None,
+    cases: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option("--cases", help="Calibrate on a labelled case file, running the local brain."),
+    ] = None,
+    brain: Annotated[str, typer.Option("--brain", "-b", help="Local brain for --cases.")] = "gguf",
+    model: Annotated[Optional[Path], typer.Option("--model", "-m")] = None,  # noqa: UP045
+    target_offload: Annotated[
+        Optional[float],  # noqa: UP045
+        typer.Option("--target-offload", min=0.0, max=1.0, help="Fraction sent to the cloud."),
+    ] = None,
+    target_accuracy: Annotated[
+        Optional[float],  # noqa: UP045
+        typer.Option("--target-accuracy", min=0.0, max=1.0, help="Routed accuracy (needs labels)."),
+    ] = None,
+    policy: Annotated[
+        str, typer.Option("--policy", "-p", help="Base policy (file or name).")
+    ] = "default",
+) -> None:
+    """Pick the escalation threshold that reaches a target offload rate or accuracy, and write
+    it into a policy file."""
+    from edgeagent import calibration
+    from edgeagent.factory import build_policy
+    from edgeagent.policies import save_policy_file
+
+    if (target_offload is None) == (target_accuracy is None):
+        err_console.print("[red]error:[/] give exactly one of --target-offload, --target-accuracy")
+        raise typer.Exit(2)
+    if (db is None) == (cases is None):
+        err_console.print("[red]error:[/] give exactly one of --db, --cases")
+        raise typer.Exit(2)
+    try:
+        base = build_policy(policy)
+        items = _scored_from_db(db) if db is not None else _scored_from_cases(cases, brain, model)  # type: ignore[arg-type]
+        if target_offload is not None:
+            op = calibration.for_offload(items, target_offload)
+        else:
+            op = calibration.for_accuracy(items, target_accuracy)  # type: ignore[arg-type]
+    except (EdgeAgentError, ValueError) as exc:
+        err_console.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(2) from exc
+    config = base.config.model_copy(update={"threshold": round(op.threshold, 6)})
+    save_policy_file(config, out)
+    acc = f", routed accuracy {op.accuracy:.1%}" if op.accuracy is not None else ""
+    console.print(
+        f"threshold [bold]{op.threshold:.4f}[/] on {len(items)} decisions: "
+        f"offload {op.offload:.1%}{acc} → wrote {out}"
+    )
+
+
+def _scored_from_db(db: Path) -> list[Any]:
+    from edgeagent.calibration import Scored
+    from edgeagent.telemetry import Telemetry
+
+    if not db.is_file():
+        raise EdgeAgentError(f"no decision log at {db}")
+    with Telemetry(db) as log:
+        rows = list(log.rows())
+    items = []
+    for row in rows:
+        d = row["decision"]
+        conf = d.get("local_confidence")
+        items.append(Scored(confidence=float(conf if conf is not None else d["confidence"])))
+    return items
+
+
+def _scored_from_cases(path: Path, brain: str, model: Path | None) -> list[Any]:
+    from rich.progress import track
+
+    from edgeagent.calibration import Scored
+    from edgeagent.cases import load_cases
+    from edgeagent.factory import build_brain, build_toolset
+    from edgeagent.scoring import calls_match
+
+    cases = load_cases(path)
+    local = build_brain(brain, model=model)
+    toolsets = {suite: build_toolset([suite]) for suite in sorted({c.suite for c in cases})}
+    items = []
+    try:
+        for case in track(cases, description="running the local brain", console=err_console):
+            d = local.decide(case.observation(), toolsets[case.suite])
+            ok = d.kind != "invalid" and calls_match(case.expected_dicts(), d.calls, case.match)
+            items.append(Scored(confidence=d.confidence, local_correct=ok))
+    finally:
+        local.close()
+    return items
 
 
 if __name__ == "__main__":  # pragma: no cover

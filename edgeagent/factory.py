@@ -9,7 +9,7 @@ from typing import Any
 
 from edgeagent.brains.base import Brain
 from edgeagent.errors import ConfigError
-from edgeagent.registry import BRAINS_GROUP, PluginRegistry, ToolRegistry
+from edgeagent.registry import BRAINS_GROUP, POLICIES_GROUP, PluginRegistry, ToolRegistry
 from edgeagent.toolset import Toolset
 
 DEFAULT_WORLD = "smart_home"
@@ -51,3 +51,37 @@ def build_brain(
     except TypeError as exc:
         raise ConfigError(f"brain {name!r} does not accept these options: {exc}") from exc
     return brain
+
+
+def build_policy(spec: str | Path | None, plugins: PluginRegistry[Any] | None = None) -> Any:
+    """A policy from a YAML file path or an ``edgeagent.policies`` entry-point name."""
+    from edgeagent.policies import DeclarativePolicy
+
+    if spec is None:
+        spec = "default"
+    path = Path(spec)
+    if path.suffix in (".yaml", ".yml") or path.is_file():
+        return DeclarativePolicy.from_file(path)
+    plugins = plugins or PluginRegistry(POLICIES_GROUP, "policy")
+    return plugins.load(str(spec))()
+
+
+def build_cloud(spec: str | None) -> Brain | None:
+    """The cloud brain: ``openai`` (``EDGEAGENT_CLOUD_*`` settings), ``replay:FILE``, or None."""
+    if spec is None or spec == "none":
+        return None
+    if spec.startswith("replay:"):
+        from edgeagent.brains.replay import ReplayBrain
+
+        source = Path(spec.split(":", 1)[1])
+        if not source.is_file():
+            raise ConfigError(f"replay file not found: {source}")
+        try:
+            return ReplayBrain.from_cases(source)
+        except ConfigError:
+            return ReplayBrain.from_jsonl(source)
+    if spec in ("openai", "cloud"):
+        from edgeagent.brains.cloud import CloudBrain
+
+        return CloudBrain.from_env()
+    return build_brain(spec)

@@ -10,7 +10,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from edgeagent.types import StepResult
+from edgeagent.toolset import Toolset
+from edgeagent.types import Decision, Observation, StepResult
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS decisions (
@@ -38,6 +39,17 @@ CREATE TABLE IF NOT EXISTS decisions (
     decision TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS decisions_ts ON decisions (ts);
+CREATE TABLE IF NOT EXISTS teacher_examples (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    ts REAL NOT NULL,
+    session TEXT,
+    observation TEXT NOT NULL,
+    tools TEXT NOT NULL,
+    toolset TEXT NOT NULL,
+    decision TEXT NOT NULL,
+    local_decision TEXT,
+    reason TEXT
+);
 """
 
 
@@ -92,6 +104,47 @@ class Telemetry:
             )
             self._db.commit()
             return int(cur.lastrowid or 0)
+
+    def record_teacher(
+        self,
+        observation: Observation,
+        toolset: Toolset,
+        decision: Decision,
+        local: Decision | None = None,
+        reason: str = "",
+    ) -> int:
+        """Store a cloud decision as a teacher example (observation, toolset, decision)."""
+        row = (
+            time.time(),
+            self.session,
+            observation.model_dump_json(),
+            json.dumps(toolset.names),
+            toolset.fingerprint(),
+            decision.model_dump_json(),
+            local.model_dump_json() if local is not None else None,
+            reason,
+        )
+        with self._lock:
+            cur = self._db.execute(
+                "INSERT INTO teacher_examples (ts, session, observation, tools, toolset, decision,"
+                " local_decision, reason) VALUES (?,?,?,?,?,?,?,?)",
+                row,
+            )
+            self._db.commit()
+            return int(cur.lastrowid or 0)
+
+    def teacher_examples(self) -> Iterator[dict[str, Any]]:
+        """Stored teacher examples, oldest first (JSON columns decoded)."""
+        with self._lock:
+            cur = self._db.execute("SELECT * FROM teacher_examples ORDER BY id")
+            names = [c[0] for c in cur.description]
+            fetched = cur.fetchall()
+        for values in fetched:
+            row = dict(zip(names, values, strict=True))
+            for key in ("observation", "tools", "decision", "local_decision"):
+                if row[key] is not None:
+                    row[key] = json.loads(row[key])
+            yield row
 
     def rows(self, since: float | None = None) -> Iterator[dict[str, Any]]:
         """Logged decisions as dicts, oldest first (JSON columns decoded)."""

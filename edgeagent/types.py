@@ -98,6 +98,9 @@ class Decision(BaseModel):
     tier: str | None = Field(default=None, description="Which tier decided, for routed brains")
     escalated: bool = False
     escalation_reason: str | None = None
+    local_confidence: float | None = Field(
+        default=None, ge=0.0, le=1.0, description="First local tier's confidence (routed brains)"
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> Decision:

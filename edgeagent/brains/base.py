@@ -52,11 +52,19 @@ class BaseBrain:
     def decide(self, observation: Observation, toolset: Toolset) -> Decision:
         start = time.perf_counter()
         try:
-            proposal = self.propose(observation, toolset)
+            return self.decide_strict(observation, toolset, start)
         except BrainOutputError as exc:
             return self._invalid(f"unparseable output: {exc}", start, raw=exc.raw)
         except BrainError as exc:
             return self._invalid(f"brain failed: {exc}", start)
+
+    def decide_strict(
+        self, observation: Observation, toolset: Toolset, start: float | None = None
+    ) -> Decision:
+        """Like :meth:`decide`, but a backend failure raises :class:`BrainError` (with its
+        ``retryable`` flag) instead of becoming an invalid decision. Routers use this."""
+        start = time.perf_counter() if start is None else start
+        proposal = self.propose(observation, toolset)
         return self.validate(proposal, observation, toolset, start)
 
     def validate(
