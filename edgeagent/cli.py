@@ -322,5 +322,55 @@ def _scored_from_cases(path: Path, brain: str, model: Path | None) -> list[Any]:
     return items
 
 
+@app.command()
+def distill(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder for the student GGUFs.")],
+    data: Annotated[
+        Optional[list[str]],  # noqa: UP045
+        typer.Option("--data", "-d", help="gen:SUITE:N (generated) or a case JSONL; repeatable."),
+    ] = None,
+    db: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option("--db", help="Also learn the cloud answers stored in this decision log."),
+    ] = None,
+    db_world: Annotated[
+        str, typer.Option("--db-world", help="World of the logged examples.")
+    ] = "smart_home",
+    init: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option("--init", help="GGUF to start from (default: the packaged SmolLM2-135M)."),
+    ] = None,
+    steps: Annotated[int, typer.Option(min=1)] = 300,
+    batch: Annotated[int, typer.Option(min=1)] = 8,
+    lr: Annotated[float, typer.Option(min=0.0)] = 1e-4,
+    seed: int = 0,
+    quant: Annotated[
+        str, typer.Option(help="Also write this quantization (Q8_0, Q4_K_M, ...).")
+    ] = "Q8_0",
+) -> None:
+    """Distill teacher decisions into a small student model, written as GGUF for the GGUF brain."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from edgeagent.compress.distill import DistillConfig
+    from edgeagent.compress.pipeline import distill_to_gguf, gather_cases
+
+    try:
+        cases = gather_cases(data or [], seed=seed, db=db, db_suite=db_world)
+        config = DistillConfig(steps=steps, batch_size=batch, lr=lr, seed=seed)
+        with Progress(
+            TextColumn("distilling"), BarColumn(), TextColumn("{task.completed}/{task.total} loss {task.fields[loss]:.3f}"),
+            TimeRemainingColumn(), console=err_console,
+        ) as bar:  # fmt: skip
+            task = bar.add_task("train", total=steps, loss=float("nan"))
+            report = distill_to_gguf(
+                cases, out, init=init, config=config, quant=quant,
+                progress=lambda step, loss: bar.update(task, completed=step, loss=loss),
+            )  # fmt: skip
+    except EdgeAgentError as exc:
+        err_console.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(2) from exc
+    console.print_json(json.dumps(report))
+
+
 if __name__ == "__main__":  # pragma: no cover
     app()

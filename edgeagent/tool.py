@@ -377,6 +377,14 @@ class Toolkit:
         """
         return []
 
+    def training_cases(self, n: int, *, seed: int = 0) -> list[Any]:
+        """``n`` generated, labelled requests (``edgeagent.cases.Case``) for distillation.
+
+        Toolkits that can write their own training utterances override this; the expected
+        calls are the targets a student learns to write.
+        """
+        raise NotImplementedError(f"toolkit {self.name!r} has no utterance generator")
+
     def risk_of_call(self, tool: Tool, args: Mapping[str, Any]) -> Risk:
         """Risk of a call of one of this toolkit's tools; override to depend on the target
         (unlocking a door through a generic turn-off tool is a security action)."""

@@ -118,6 +118,7 @@ class GGUFBrain(BaseBrain):
                 meta.get("tokenizer.chat_template"),
                 bos_token=_token_text(self._llama, self._llama.token_bos()),
                 eos_token=_token_text(self._llama, self._llama.token_eos()),
+                compact=meta.get("edgeagent.prompt") == "compact",
             )
 
     def close(self) -> None:

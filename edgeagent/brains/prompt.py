@@ -51,7 +51,11 @@ class PromptParts:
 
 
 class PromptBuilder:
-    """Builds prompts from a toolset; uses a Jinja chat template when the model has one."""
+    """Builds prompts from a toolset; uses a Jinja chat template when the model has one.
+
+    ``compact`` is for models distilled on a toolset: the system text only names the worlds
+    (no instructions, tool list or examples), so prompts are short and cheap to evaluate.
+    """
 
     def __init__(
         self,
@@ -62,16 +66,20 @@ class PromptBuilder:
         context_keys: tuple[str, ...] | None = None,
         include_world: bool = True,
         include_examples: bool = True,
+        compact: bool = False,
     ) -> None:
         self.chat_template = chat_template
         self.bos_token = bos_token
         self.eos_token = eos_token
         self.context_keys = context_keys
         self.include_world = include_world
-        self.include_examples = include_examples
+        self.include_examples = include_examples and not compact
+        self.compact = compact
         self._wrapped: tuple[tuple[str, tuple[tuple[str, str], ...]], tuple[str, str]] | None = None
 
     def system_text(self, toolset: Toolset) -> str:
+        if self.compact:  # a model trained on this toolset needs only to know which one
+            return "edgeagent " + " ".join(sorted({w.name for w in toolset.worlds}) or ["tools"])
         lines = [INSTRUCTIONS, "Tools:"]
         lines += [tool_signature(t) for t in toolset]
         world = toolset.describe_worlds().strip() if self.include_world else ""

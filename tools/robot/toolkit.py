@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field
 
 from edgeagent.errors import EdgeAgentError, PreconditionError, TargetError
+from edgeagent.cases import Case, ExpectedCall
 from edgeagent.tool import Example, Risk, Tool, Toolkit, Vocab, tool
 from edgeagent_tools.robot import actions as act
 from edgeagent_tools.robot.examples import EXAMPLES
@@ -38,6 +39,16 @@ class RobotToolkit(Toolkit):
     def __init__(self, world: RobotWorld | None = None) -> None:
         super().__init__(world if world is not None else RobotWorld())
         self._examples: list[Example] | None = None
+
+    def training_cases(self, n: int, *, seed: int = 0) -> list[Case]:
+        """Generated robot requests whose expected calls carry full argument values."""
+        from edgeagent_tools.robot.generator import generate_with_calls
+
+        out = []
+        for case, calls in generate_with_calls(self.world.copy(), n, seed=seed):
+            expected = [ExpectedCall(tool=c.tool, args=c.args) for c in calls]
+            out.append(case.model_copy(update={"expected": expected}))
+        return out
 
     def examples(self) -> list[Example]:
         """Worked examples for prompts: those that run in a copy of this world."""

@@ -6,6 +6,7 @@ from collections.abc import Collection, Mapping
 from typing import Any, ClassVar
 
 from edgeagent.errors import EdgeAgentError, ToolError, UnknownNameError
+from edgeagent.cases import Case
 from edgeagent.tool import Example, Risk, Tool
 from edgeagent.toolset import Toolset
 
@@ -50,6 +51,12 @@ class SmartHomeToolkit(AssistTools, ListTools, TimerTools, MediaTools, DeviceToo
     def tools(self) -> list[Tool]:
         found = super().tools()
         return found if self.intents is None else [t for t in found if t.name in self.intents]
+
+    def training_cases(self, n: int, *, seed: int = 0) -> list[Case]:
+        """Generated smart-home requests labelled with Home Assistant's conventions."""
+        from edgeagent_tools.smart_home.generator import generate
+
+        return generate(self.world.copy(), n, seed=seed)
 
     def examples(self) -> list[Example]:
         """Worked examples for prompts: those that validate and run in (a copy of) this home."""

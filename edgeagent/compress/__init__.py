@@ -1,0 +1,1 @@
+"""Compression: GGUF export and quantization, distillation, pruning (heavy imports are lazy)."""

@@ -1,0 +1,170 @@
+"""Sequence-level distillation: teach a small causal LM to write the compact call format.
+
+Teacher examples (a labelled case file, generated utterances, or the cloud's answers stored in
+the decision log) become (prompt, calls) pairs. The prompt is exactly what the GGUF brain
+will show the student (the compact prompt: worlds' names, context and words, in the model's
+chat template); the target is the calls in the compact format followed by end-of-turn. The
+loss is cross-entropy on the target tokens (hard labels); where teacher token probabilities
+are given, the KD loss ``T² · KL(softmax(teacher/T) || softmax(student/T))`` is mixed in with
+weight ``alpha``. CPU by default, deterministic for a seed, with checkpoints.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from edgeagent.brains.prompt import PromptBuilder
+from edgeagent.callformat import render_calls
+from edgeagent.cases import Case
+from edgeagent.errors import MissingDependencyError
+from edgeagent.toolset import Toolset
+from edgeagent.types import ToolCall
+
+
+class DistillConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    steps: int = Field(default=300, gt=0)
+    batch_size: int = Field(default=8, gt=0)
+    lr: float = Field(default=1e-4, gt=0)
+    warmup: int = Field(default=20, ge=0)
+    weight_decay: float = 0.0
+    max_len: int = Field(default=96, gt=8)
+    seed: int = 0
+    temperature: float = Field(default=2.0, gt=0, description="KD temperature T")
+    alpha: float = Field(default=0.5, ge=0, le=1, description="KD weight vs. hard labels")
+    checkpoint_every: int = Field(default=0, ge=0)
+    threads: int | None = None
+
+
+@dataclass(frozen=True)
+class Pair:
+    prompt: str
+    target: str
+
+
+def _torch() -> Any:
+    try:
+        import torch
+    except ImportError as exc:
+        raise MissingDependencyError("torch", "student") from exc
+    return torch
+
+
+def make_pairs(
+    cases: Sequence[Case], toolsets: dict[str, Toolset], prompt: PromptBuilder, eos: str
+) -> list[Pair]:
+    """(prompt, target) text pairs; the prompt is the GGUF brain's for that observation."""
+    pairs = []
+    for case in cases:
+        toolset = toolsets[case.suite]
+        orders = {t.name: [p.name for p in t.params] for t in toolset}
+        parts = prompt.parts(toolset, case.observation())
+        calls = [ToolCall(tool=e.tool, args=e.args) for e in case.expected]
+        pairs.append(Pair(parts.prefix + parts.suffix, render_calls(calls, orders) + eos))
+    return pairs
+
+
+def encode(tokenizer: Any, pair: Pair, max_len: int) -> tuple[list[int], list[int]]:
+    """Token ids and labels (-100 on the prompt: only the target is learned)."""
+    p = tokenizer(pair.prompt, add_special_tokens=False)["input_ids"]
+    t = tokenizer(pair.target, add_special_tokens=False)["input_ids"]
+    ids = (p + t)[-max_len:]
+    labels = ([-100] * len(p) + t)[-max_len:]
+    return ids, labels
+
+
+def kd_loss(student_logits: Any, teacher_logits: Any, mask: Any, temperature: float) -> Any:
+    """T² · KL(teacher_T || student_T), averaged over the masked positions."""
+    torch = _torch()
+    f = torch.nn.functional
+    t = temperature
+    s_log = f.log_softmax(student_logits / t, dim=-1)
+    t_prob = f.softmax(teacher_logits / t, dim=-1)
+    kl = (t_prob * (torch.log(t_prob.clamp_min(1e-12)) - s_log)).sum(-1)
+    return (kl * mask).sum() / mask.sum().clamp_min(1) * t * t
+
+
+def train(
+    model: Any,
+    tokenizer: Any,
+    pairs: Sequence[Pair],
+    config: DistillConfig,
+    *,
+    teacher: Any | None = None,
+    progress: Callable[[int, float], None] | None = None,
+    checkpoint_dir: Path | None = None,
+) -> list[float]:
+    """Fine-tune ``model`` on the pairs; returns the loss per step."""
+    torch = _torch()
+    torch.manual_seed(config.seed)
+    if config.threads:
+        torch.set_num_threads(config.threads)
+    rng = random.Random(config.seed)
+    encoded = [encode(tokenizer, p, config.max_len) for p in pairs]
+    pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
+    model.train()
+    opt = torch.optim.AdamW(model.parameters(), lr=config.lr, weight_decay=config.weight_decay)
+
+    def lr_at(step: int) -> float:
+        if step < config.warmup:
+            return (step + 1) / config.warmup
+        done = (step - config.warmup) / max(1, config.steps - config.warmup)
+        return 0.5 * (1 + math.cos(math.pi * min(1.0, done)))
+
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, lr_at)
+    order: list[int] = []
+    losses = []
+    for step in range(config.steps):
+        if len(order) < config.batch_size:
+            fresh = list(range(len(encoded)))
+            rng.shuffle(fresh)
+            order += fresh
+        batch = [encoded[order.pop()] for _ in range(config.batch_size)]
+        width = max(len(ids) for ids, _ in batch)
+        ids = torch.full((len(batch), width), pad, dtype=torch.long)
+        labels = torch.full((len(batch), width), -100, dtype=torch.long)
+        attn = torch.zeros((len(batch), width), dtype=torch.long)
+        for i, (x, y) in enumerate(batch):  # left-pad so every target ends at the same column
+            ids[i, width - len(x) :] = torch.tensor(x)
+            labels[i, width - len(y) :] = torch.tensor(y)
+            attn[i, width - len(x) :] = 1
+        out = model(input_ids=ids, attention_mask=attn, labels=labels)
+        loss = out.loss
+        if teacher is not None and config.alpha > 0:
+            with torch.no_grad():
+                t_logits = teacher(input_ids=ids, attention_mask=attn).logits
+            mask = (labels[:, 1:] != -100).float()
+            soft = kd_loss(out.logits[:, :-1], t_logits[:, :-1], mask, config.temperature)
+            loss = (1 - config.alpha) * loss + config.alpha * soft
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+        sched.step()
+        opt.zero_grad(set_to_none=True)
+        losses.append(float(loss.detach()))
+        if progress is not None:
+            progress(step + 1, losses[-1])
+        if checkpoint_dir and config.checkpoint_every and (step + 1) % config.checkpoint_every == 0:
+            model.save_pretrained(checkpoint_dir / f"step-{step + 1}")
+    model.eval()
+    return losses
+
+
+def load_gguf_as_transformers(path: str | Path) -> tuple[Any, Any]:
+    """A GGUF file (e.g. the packaged SmolLM2) dequantized into a transformers model."""
+    try:
+        from transformers import AutoModelForCausalLM, AutoTokenizer
+    except ImportError as exc:
+        raise MissingDependencyError("transformers", "student") from exc
+    path = Path(path)
+    tokenizer = AutoTokenizer.from_pretrained(path.parent, gguf_file=path.name)
+    model = AutoModelForCausalLM.from_pretrained(path.parent, gguf_file=path.name)
+    return model, tokenizer

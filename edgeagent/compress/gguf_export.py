@@ -1,0 +1,174 @@
+"""Export a transformers Llama-architecture causal LM to GGUF, and quantize GGUF files.
+
+The writer uses the ``gguf`` package. Tokenizer and chat-template metadata are copied from a
+template GGUF (the model the student was initialised from, e.g. SmolLM2), so llama.cpp
+tokenizes exactly as transformers did during training. Keys under ``edgeagent.`` carry what
+the GGUF brain needs to prompt the model the way it was trained.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from edgeagent.errors import ConfigError, MissingDependencyError
+
+# llama.cpp's quantization types (enum llama_ftype) by name
+QUANT_TYPES = {
+    "F32": 0,
+    "F16": 1,
+    "Q4_0": 2,
+    "Q4_1": 3,
+    "Q8_0": 7,
+    "Q5_K_M": 17,
+    "Q4_K_M": 15,
+    "Q6_K": 18,
+}
+
+
+def _gguf() -> Any:
+    try:
+        import gguf
+    except ImportError as exc:
+        raise MissingDependencyError("gguf", "student") from exc
+    return gguf
+
+
+def _permute(w: np.ndarray, n_head: int) -> np.ndarray:
+    """HF's rotary layout → llama.cpp's (the inverse of what transformers undoes on load)."""
+    return (
+        w.reshape(n_head, 2, w.shape[0] // n_head // 2, *w.shape[1:])
+        .swapaxes(1, 2)
+        .reshape(w.shape)
+    )
+
+
+def _copy_tokenizer(reader: Any, writer: Any) -> None:
+    gguf = _gguf()
+    for field in reader.fields.values():
+        name = field.name
+        if not name.startswith("tokenizer."):
+            continue
+        vtype = field.types[0]
+        if vtype == gguf.GGUFValueType.ARRAY:
+            sub = field.types[1] if len(field.types) > 1 else gguf.GGUFValueType.STRING
+            if sub == gguf.GGUFValueType.STRING:
+                values = [
+                    bytes(field.parts[i]).decode("utf-8", errors="replace") for i in field.data
+                ]
+            else:
+                values = [field.parts[i].tolist()[0] for i in field.data]
+            writer.add_array(name, values)
+        elif vtype == gguf.GGUFValueType.STRING:
+            writer.add_string(
+                name, bytes(field.parts[field.data[0]]).decode("utf-8", errors="replace")
+            )
+        else:
+            value = field.parts[field.data[0]].tolist()[0]
+            writer.add_key_value(name, value, vtype)
+
+
+def export_llama(
+    model: Any,
+    out_path: str | Path,
+    *,
+    template_gguf: str | Path,
+    dtype: str = "F16",
+    metadata: Mapping[str, str] | None = None,
+) -> Path:
+    """Write a ``LlamaForCausalLM`` (transformers) as a GGUF file llama.cpp can run.
+
+    Args:
+        model: the transformers model (Llama architecture; tied or separate output head).
+        out_path: where to write the ``.gguf``.
+        template_gguf: a GGUF whose tokenizer metadata is copied (same vocabulary).
+        dtype: ``F16`` or ``F32`` for the matrices (norms stay F32).
+        metadata: extra string keys (written under ``edgeagent.``).
+    """
+    gguf = _gguf()
+    cfg = model.config
+    if getattr(cfg, "model_type", "") != "llama":
+        raise ConfigError(
+            f"only Llama-architecture models export to GGUF here, not {cfg.model_type!r}"
+        )
+    out = Path(out_path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    reader = gguf.GGUFReader(str(template_gguf))
+    writer = gguf.GGUFWriter(str(out), "llama")
+    n_head = cfg.num_attention_heads
+    n_kv = getattr(cfg, "num_key_value_heads", None) or n_head
+    head_dim = getattr(cfg, "head_dim", None) or cfg.hidden_size // n_head
+    ftype = gguf.LlamaFileType.MOSTLY_F16 if dtype == "F16" else gguf.LlamaFileType.ALL_F32
+    writer.add_name(str(getattr(cfg, "_name_or_path", "") or "edgeagent-student"))
+    writer.add_context_length(int(cfg.max_position_embeddings))
+    writer.add_embedding_length(int(cfg.hidden_size))
+    writer.add_block_count(int(cfg.num_hidden_layers))
+    writer.add_feed_forward_length(int(cfg.intermediate_size))
+    writer.add_head_count(int(n_head))
+    writer.add_head_count_kv(int(n_kv))
+    writer.add_rope_dimension_count(int(head_dim))
+    writer.add_rope_freq_base(float(getattr(cfg, "rope_theta", 10000.0)))
+    writer.add_layer_norm_rms_eps(float(cfg.rms_norm_eps))
+    writer.add_vocab_size(int(cfg.vocab_size))
+    writer.add_file_type(int(ftype))
+    for key, value in (metadata or {}).items():
+        writer.add_string(f"edgeagent.{key}", str(value))
+    _copy_tokenizer(reader, writer)
+
+    state = {k: v.detach().float().cpu().numpy() for k, v in model.state_dict().items()}
+    mat = np.float16 if dtype == "F16" else np.float32
+
+    def add(name: str, array: np.ndarray, *, matrix: bool = True) -> None:
+        writer.add_tensor(name, np.ascontiguousarray(array.astype(mat if matrix else np.float32)))
+
+    add("token_embd.weight", state["model.embed_tokens.weight"])
+    for i in range(cfg.num_hidden_layers):
+        p = f"model.layers.{i}."
+        add(f"blk.{i}.attn_norm.weight", state[p + "input_layernorm.weight"], matrix=False)
+        add(f"blk.{i}.attn_q.weight", _permute(state[p + "self_attn.q_proj.weight"], n_head))
+        add(f"blk.{i}.attn_k.weight", _permute(state[p + "self_attn.k_proj.weight"], n_kv))
+        add(f"blk.{i}.attn_v.weight", state[p + "self_attn.v_proj.weight"])
+        add(f"blk.{i}.attn_output.weight", state[p + "self_attn.o_proj.weight"])
+        add(f"blk.{i}.ffn_norm.weight", state[p + "post_attention_layernorm.weight"], matrix=False)
+        add(f"blk.{i}.ffn_gate.weight", state[p + "mlp.gate_proj.weight"])
+        add(f"blk.{i}.ffn_up.weight", state[p + "mlp.up_proj.weight"])
+        add(f"blk.{i}.ffn_down.weight", state[p + "mlp.down_proj.weight"])
+    add("output_norm.weight", state["model.norm.weight"], matrix=False)
+    if not getattr(cfg, "tie_word_embeddings", False) and "lm_head.weight" in state:
+        add("output.weight", state["lm_head.weight"])
+
+    writer.write_header_to_file()
+    writer.write_kv_data_to_file()
+    writer.write_tensors_to_file()
+    writer.close()
+    return out
+
+
+def quantize(src: str | Path, dst: str | Path, kind: str = "Q4_K_M", *, threads: int = 0) -> Path:
+    """Quantize a F16/F32 GGUF with llama.cpp's quantizer (through llama-cpp-python)."""
+    import llama_cpp
+
+    if kind not in QUANT_TYPES:
+        raise ConfigError(f"unknown quantization {kind!r}; choose from {', '.join(QUANT_TYPES)}")
+    params = llama_cpp.llama_model_quantize_default_params()
+    params.ftype = QUANT_TYPES[kind]
+    params.nthread = threads
+    Path(dst).parent.mkdir(parents=True, exist_ok=True)
+    rc = llama_cpp.llama_model_quantize(str(src).encode(), str(dst).encode(), params)
+    if rc != 0:
+        raise ConfigError(f"llama.cpp could not quantize {src} to {kind} (code {rc})")
+    return Path(dst)
+
+
+def read_metadata(path: str | Path) -> dict[str, str]:
+    """The ``edgeagent.*`` string keys of a GGUF file."""
+    gguf = _gguf()
+    reader = gguf.GGUFReader(str(path))
+    out: dict[str, str] = {}
+    for field in reader.fields.values():
+        if field.name.startswith("edgeagent."):
+            out[field.name.removeprefix("edgeagent.")] = bytes(field.parts[field.data[0]]).decode()
+    return out
