@@ -186,3 +186,17 @@ def test_noop_decisions_also_need_confidence(lamp_toolset: Toolset, conf: float)
         EscalatingBrain(local(conf, None), Cloud(), policy=policy(threshold=0.5)), lamp_toolset
     )
     assert d.tier == "cloud"
+
+
+def test_a_crashing_local_tier_escalates_instead_of_raising(lamp_toolset: Toolset) -> None:
+    class Broken:
+        name = "broken"
+
+        def decide(self, observation: Observation, toolset: Toolset) -> Decision:
+            raise RuntimeError("segfault-ish")
+
+        def close(self) -> None:
+            pass
+
+    d = decide(EscalatingBrain(Broken(), Cloud(), policy=policy()), lamp_toolset)
+    assert d.tier == "cloud" and "RuntimeError" in (d.escalation_reason or "")

@@ -112,7 +112,13 @@ class EscalatingBrain:
         local: list[tuple[Tier, Decision]] = []
         reason = "no local tier"
         for tier in self.tiers:
-            d = tier.brain.decide(observation, toolset)
+            try:
+                d = tier.brain.decide(observation, toolset)
+            except Exception as exc:  # a broken tier is an invalid decision, not a crash
+                log.exception("local tier %s crashed", tier.label)
+                d = Decision.invalid(
+                    f"{type(exc).__name__}: {exc}", brain=tier.label, confidence=0.0
+                )
             local.append((tier, d))
             why = self.escalation_reason(tier, d, toolset)
             if why is None:

@@ -88,7 +88,11 @@ class CallBudget:
 
 class DeadlineExceeded(BrainError):
     def __init__(self, seconds: float) -> None:
-        super().__init__(f"no answer within {seconds * 1000:.0f} ms", retryable=True)
+        if seconds <= 0:
+            message = "the deadline passed before the cloud could be asked"
+        else:
+            message = f"no answer within {seconds * 1000:.0f} ms"
+        super().__init__(message, retryable=True)
 
 
 class Caller:

@@ -1,0 +1,154 @@
+"""GGUF export, quantization and distillation on a tiny Llama the test creates."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch", reason="the student extra is part of the dev install")
+transformers = pytest.importorskip("transformers")
+
+from edgeagent.compress.distill import DistillConfig, Pair, kd_loss, train  # noqa: E402
+from edgeagent.compress.gguf_export import export_llama, quantize, read_metadata  # noqa: E402
+from edgeagent.models import default_gguf_path  # noqa: E402
+
+pytestmark = pytest.mark.model
+
+
+@pytest.fixture(scope="module")
+def tokenizer():  # type: ignore[no-untyped-def]
+    path = default_gguf_path()
+    return transformers.AutoTokenizer.from_pretrained(path.parent, gguf_file=path.name)
+
+
+@pytest.fixture(scope="module")
+def tiny(tokenizer):  # type: ignore[no-untyped-def]
+    torch.manual_seed(0)
+    config = transformers.LlamaConfig(
+        vocab_size=len(tokenizer), hidden_size=64, intermediate_size=128, num_hidden_layers=2,
+        num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=256,
+        tie_word_embeddings=True, rms_norm_eps=1e-5,
+    )  # fmt: skip
+    return transformers.LlamaForCausalLM(config).eval()
+
+
+def llama_logits(path: Path, ids: list[int]) -> np.ndarray:
+    import llama_cpp
+
+    llm = llama_cpp.Llama(model_path=str(path), n_ctx=128, verbose=False)
+    llm.eval(ids)
+    out = np.ctypeslib.as_array(
+        llama_cpp.llama_get_logits_ith(llm._ctx.ctx, -1), shape=(llm.n_vocab(),)
+    ).copy()
+    llm.close()
+    return out
+
+
+def test_exported_gguf_computes_what_transformers_computes(tiny, tokenizer, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    out = export_llama(
+        tiny,
+        tmp_path / "tiny.gguf",
+        template_gguf=default_gguf_path(),
+        dtype="F32",
+        metadata={"prompt": "compact"},
+    )
+    assert read_metadata(out) == {"prompt": "compact"}
+    ids = tokenizer("turn on the kitchen light please", add_special_tokens=False)["input_ids"]
+    ours = llama_logits(out, ids)
+    with torch.no_grad():
+        theirs = tiny(torch.tensor([ids])).logits[0, -1].numpy()
+    assert np.allclose(ours, theirs, atol=1e-3), np.abs(ours - theirs).max()
+
+
+def test_quantized_variants_are_smaller_and_still_agree(tiny, tokenizer, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    f16 = export_llama(
+        tiny, tmp_path / "tiny-f16.gguf", template_gguf=default_gguf_path(), dtype="F16"
+    )
+    q8 = quantize(f16, tmp_path / "tiny-q8.gguf", "Q8_0")
+    assert q8.stat().st_size < f16.stat().st_size
+    ids = tokenizer("open the garage", add_special_tokens=False)["input_ids"]
+    a, b = llama_logits(f16, ids), llama_logits(q8, ids)
+    assert np.corrcoef(a, b)[0, 1] > 0.99
+
+
+def test_kd_loss_matches_the_definition() -> None:
+    s = torch.tensor([[[1.0, 0.0, -1.0]]])
+    t = torch.tensor([[[0.0, 1.0, 0.0]]])
+    mask = torch.ones(1, 1)
+    temp = 2.0
+    p = torch.softmax(t / temp, -1)
+    q = torch.log_softmax(s / temp, -1)
+    expected = (p * (p.log() - q)).sum() * temp * temp
+    assert torch.isclose(kd_loss(s, t, mask, temp), expected)
+    assert float(kd_loss(t, t, mask, temp)) == pytest.approx(0.0, abs=1e-6)
+
+
+def test_training_learns_the_targets_and_is_deterministic(tiny, tokenizer) -> None:  # type: ignore[no-untyped-def]
+    pairs = [
+        Pair("<|im_start|>user\nlights on<|im_end|>\n", 'HassTurnOn(domain="light")<|im_end|>')
+    ] * 4
+    runs = []
+    for _ in range(2):
+        model = transformers.LlamaForCausalLM(tiny.config)
+        model.load_state_dict(tiny.state_dict())
+        runs.append(
+            train(model, tokenizer, pairs, DistillConfig(steps=25, batch_size=2, lr=3e-3, warmup=2))
+        )
+    assert runs[0] == runs[1]
+    assert runs[0][-1] < runs[0][0] * 0.5
+
+
+def test_training_with_a_teacher_uses_the_kd_loss(tiny, tokenizer) -> None:  # type: ignore[no-untyped-def]
+    pairs = [Pair("hello ", "world<|im_end|>")] * 2
+    student = transformers.LlamaForCausalLM(tiny.config)
+    losses = train(
+        student, tokenizer, pairs, DistillConfig(steps=3, batch_size=2, alpha=1.0), teacher=tiny
+    )
+    assert all(np.isfinite(losses))
+
+
+def test_distill_cli_end_to_end_on_a_tiny_model(tiny, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """gen data → fine-tune → GGUF (F16 + Q8_0) → the GGUF brain runs the student."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from edgeagent import Observation
+    from edgeagent.brains.gguf import GGUFBrain
+    from edgeagent.cli import app
+    from edgeagent.factory import build_toolset
+
+    init = export_llama(
+        tiny, tmp_path / "init.gguf", template_gguf=default_gguf_path(), dtype="F32"
+    )
+    out = tmp_path / "student"
+    result = CliRunner().invoke(
+        app,
+        [
+            "distill",
+            "--out",
+            str(out),
+            "--init",
+            str(init),
+            "--data",
+            "gen:robot:16",
+            "--steps",
+            "2",
+            "--batch",
+            "2",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    report = json.loads((out / "distill.json").read_text())
+    assert report["cases"] == 16 and set(report["files"]) == {"F16", "Q8_0"}
+    assert read_metadata(out / "student-q8_0.gguf")["prompt"] == "compact"
+    brain = GGUFBrain(out / "student-q8_0.gguf", state_cache=False)
+    try:
+        assert brain.prompt.compact
+        d = brain.decide(Observation.of("go to the kitchen"), build_toolset(["robot"]))
+        assert d.kind in {"act", "noop", "invalid"}  # an untrained toy: any well-formed decision
+        assert d.kind != "invalid" or "max_tokens" in (d.reason or "")
+    finally:
+        brain.close()
