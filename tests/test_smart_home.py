@@ -103,7 +103,11 @@ def test_slots_use_vocabularies_and_bounds(kit: SmartHomeToolkit) -> None:
     turn_on = next(t for t in kit.tools() if t.name == "HassTurnOn")
     name = turn_on.param("name")
     assert name is not None and name.vocab is not None
-    assert (name.vocab.kind, name.vocab.extra, name.required) == ("name", ("all",), False)
+    assert (name.vocab.kind, name.vocab.extra, name.required) == ("switchable", ("all",), False)
+    vocab = kit.world.vocabulary()
+    assert "Kitchen ceiling" in vocab["switchable"] and "Front Door" in vocab["switchable"]
+    assert "Kitchen leak sensor" not in vocab["switchable"]  # a sensor cannot be switched on
+    assert set(vocab["light"]) <= set(vocab["switchable"]) and "Kitchen Switch" not in vocab["light"]
     light = next(t for t in kit.tools() if t.name == "HassLightSet")
     bright = light.param("brightness")
     assert bright is not None and (bright.minimum, bright.maximum) == (0, 100)

@@ -25,6 +25,9 @@ def one_value(value: Any) -> Any:
 
 # Slot types, named like Home Assistant's slots.
 EntityName = Annotated[str | None, Vocab("name", extra=("all",))]
+# Names of what a tool can act on: a constrained brain cannot pick a sensor to switch on.
+SwitchableName = Annotated[str | None, Vocab("switchable", extra=("all",))]
+LightName = Annotated[str | None, Vocab("light", extra=("all",))]
 AreaName = Annotated[str | None, Vocab("area")]
 FloorName = Annotated[str | None, Vocab("floor")]
 Domain = Annotated[str | None, Vocab("domain")]
@@ -46,10 +49,7 @@ MediaClass = Literal[
 ]  # fmt: skip
 
 # Domains each kind of request acts on.
-ON_OFF_DOMAINS = frozenset(
-    {"light", "switch", "fan", "input_boolean", "media_player", "climate", "humidifier",
-     "siren", "automation", "cover", "valve", "lock", "scene", "script"}
-)  # fmt: skip
+
 # What a request names only by place ("turn off the kitchen") includes: never locks or covers.
 GROUP_DOMAINS = frozenset({"light", "switch", "fan", "input_boolean", "media_player"})
 SECURITY_DOMAINS = frozenset({"lock", "alarm_control_panel", "valve"})

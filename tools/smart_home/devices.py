@@ -9,7 +9,6 @@ from edgeagent.tool import Risk, tool
 
 from ._base import (
     GROUP_DOMAINS,
-    ON_OFF_DOMAINS,
     AreaName,
     Color,
     DeviceClass,
@@ -17,13 +16,15 @@ from ._base import (
     EntityName,
     FloorName,
     HomeTools,
+    LightName,
     Percent,
     StateName,
+    SwitchableName,
     done,
     is_named,
     targets_text,
 )
-from .models import Entity
+from .models import ON_OFF_DOMAINS, Entity
 
 _ON_VERBS = {
     "cover": "Opened",
@@ -87,7 +88,7 @@ class DeviceTools(HomeTools):
     @tool(risk=Risk.REVERSIBLE)
     def HassTurnOn(
         self,
-        name: EntityName = None,
+        name: SwitchableName = None,
         area: AreaName = None,
         floor: FloorName = None,
         domain: Domain = None,
@@ -109,7 +110,7 @@ class DeviceTools(HomeTools):
     @tool(risk=Risk.REVERSIBLE)
     def HassTurnOff(
         self,
-        name: EntityName = None,
+        name: SwitchableName = None,
         area: AreaName = None,
         floor: FloorName = None,
         domain: Domain = None,
@@ -183,7 +184,7 @@ class DeviceTools(HomeTools):
     @tool(risk=Risk.REVERSIBLE)
     def HassLightSet(
         self,
-        name: EntityName = None,
+        name: LightName = None,
         area: AreaName = None,
         floor: FloorName = None,
         brightness: Percent | None = None,

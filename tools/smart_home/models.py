@@ -54,6 +54,13 @@ def slug(text: str) -> str:
     return re.sub(r"[^0-9a-z]+", "_", text.lower()).strip("_") or "x"
 
 
+# Domains that turn on and off (HassTurnOn / HassTurnOff targets).
+ON_OFF_DOMAINS = frozenset(
+    {"light", "switch", "fan", "input_boolean", "media_player", "climate", "humidifier",
+     "siren", "automation", "cover", "valve", "lock", "scene", "script"}
+)  # fmt: skip
+
+
 class Floor(BaseModel):
     model_config = _MODEL
 

@@ -5,16 +5,17 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from typing import Any, ClassVar
 
-from edgeagent.errors import EdgeAgentError, ToolError, UnknownNameError
 from edgeagent.cases import Case
+from edgeagent.errors import EdgeAgentError, ToolError, UnknownNameError
 from edgeagent.tool import Example, Risk, Tool
 from edgeagent.toolset import Toolset
 
-from ._base import GROUP_DOMAINS, ON_OFF_DOMAINS, entity_risk, kind_risk
+from ._base import GROUP_DOMAINS, entity_risk, kind_risk
 from .assist import AssistTools, ListTools
 from .devices import DeviceTools
 from .examples import EXAMPLES
 from .media import MediaTools
+from .models import ON_OFF_DOMAINS
 from .timers import TimerTools
 from .world import HomeWorld
 

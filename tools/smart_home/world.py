@@ -14,7 +14,17 @@ from pydantic import JsonValue
 from edgeagent.errors import ConfigError, TargetError, ToolError, close_matches
 
 from .loader import default_home_data, load_home
-from .models import STATIC_ATTRIBUTES, Area, Entity, Floor, Timer, TodoList, duration_text, norm
+from .models import (
+    ON_OFF_DOMAINS,
+    STATIC_ATTRIBUTES,
+    Area,
+    Entity,
+    Floor,
+    Timer,
+    TodoList,
+    duration_text,
+    norm,
+)
 
 # The ways people name covers by kind; accepted even where the home has none of a kind.
 COVER_DEVICE_CLASSES = (
@@ -76,6 +86,10 @@ class HomeWorld:
         entities = self.entities.values()
         return {
             "name": _unique(n for e in entities for n in e.names()),
+            "switchable": _unique(
+                n for e in entities if e.domain in ON_OFF_DOMAINS for n in e.names()
+            ),
+            "light": _unique(n for e in entities if e.domain == "light" for n in e.names()),
             "area": _unique(n for a in self.areas.values() for n in a.names()),
             "floor": _unique(n for f in self.floors.values() for n in f.names()),
             "domain": sorted({e.domain for e in entities}),
