@@ -107,7 +107,9 @@ def test_slots_use_vocabularies_and_bounds(kit: SmartHomeToolkit) -> None:
     vocab = kit.world.vocabulary()
     assert "Kitchen ceiling" in vocab["switchable"] and "Front Door" in vocab["switchable"]
     assert "Kitchen leak sensor" not in vocab["switchable"]  # a sensor cannot be switched on
-    assert set(vocab["light"]) <= set(vocab["switchable"]) and "Kitchen Switch" not in vocab["light"]
+    assert (
+        set(vocab["light"]) <= set(vocab["switchable"]) and "Kitchen Switch" not in vocab["light"]
+    )
     light = next(t for t in kit.tools() if t.name == "HassLightSet")
     bright = light.param("brightness")
     assert bright is not None and (bright.minimum, bright.maximum) == (0, 100)

@@ -7,8 +7,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
-from edgeagent.errors import EdgeAgentError, PreconditionError, TargetError
 from edgeagent.cases import Case, ExpectedCall
+from edgeagent.errors import EdgeAgentError, PreconditionError, TargetError
 from edgeagent.tool import Example, Risk, Tool, Toolkit, Vocab, tool
 from edgeagent_tools.robot import actions as act
 from edgeagent_tools.robot.examples import EXAMPLES

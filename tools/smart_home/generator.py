@@ -999,7 +999,16 @@ class _Generator:
         ]  # fmt: skip
         if domain == "light":
             ts.append("light up {area_noun}" if on else "(darken|make it dark in) {area_noun}")
-        text = self.wrap(self.say(ts, **self._group_words(domain), **aw))
+        words = self._group_words(domain)
+        named = {n.lower() for n in self.w.vocabulary()["name"]}
+        if f"{aw['area']} {words['d1']}".lower() not in named:
+            # "the kitchen light" names no entity here, so it means the kitchen's lights (as in HA)
+            ts += [
+                "(turn|switch) " + v + " [the] {area} {d1}",
+                "(turn|switch) [the] {area} {d1} " + v,
+                "{area} {d1} " + v,
+            ]
+        text = self.wrap(self.say(ts, **words, **aw))
         ctx = self.maybe_context(0.25)
         return _Draft(_tool(on), {"area": aw["_label"], "domain": domain}, text, ctx)
 
