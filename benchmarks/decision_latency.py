@@ -101,7 +101,7 @@ def main() -> None:
         f"GGUF brain decision latency: {brain.model_path.name}, {brain.n_threads} threads, {n} cases from {args.cases.name}"
     )
     print(
-        f"  static prefix: {n_prefix} tokens, evaluated once in {prefix_ms:.0f} ms (KV state reused)"
+        f"  static prefix: {n_prefix} tokens, ready in {prefix_ms:.0f} ms (evaluated once or loaded from the KV cache, then reused)"
     )
     print(
         f"  framework decide   p50 {pct(framework, 0.5):7.1f} ms   p95 {pct(framework, 0.95):7.1f} ms   mean {statistics.mean(framework):.1f} ms"

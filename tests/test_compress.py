@@ -94,10 +94,10 @@ def test_training_learns_the_targets_and_is_deterministic(tiny, tokenizer) -> No
         model = transformers.LlamaForCausalLM(tiny.config)
         model.load_state_dict(tiny.state_dict())
         runs.append(
-            train(model, tokenizer, pairs, DistillConfig(steps=25, batch_size=2, lr=3e-3, warmup=2))
+            train(model, tokenizer, pairs, DistillConfig(steps=40, batch_size=2, lr=1e-2, warmup=2))
         )
     assert runs[0] == runs[1]
-    assert runs[0][-1] < runs[0][0] * 0.5
+    assert runs[0][-1] < runs[0][0] * 0.25
 
 
 def test_training_with_a_teacher_uses_the_kd_loss(tiny, tokenizer) -> None:  # type: ignore[no-untyped-def]
