@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from edgeagent.brains.base import Brain
@@ -150,8 +150,3 @@ def _jsonable(value: Any) -> Any:
     if hasattr(value, "model_dump"):
         return _jsonable(value.model_dump(mode="json"))
     return str(value)
-
-
-def run_all(agent: Agent, observations: Iterable[Observation | str]) -> list[StepResult]:
-    """Convenience: step through observations and collect the results."""
-    return [agent.step(o) for o in observations]

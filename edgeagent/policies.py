@@ -10,9 +10,8 @@ do offline or when the cloud budget is spent). Code policies plug in through the
 from __future__ import annotations
 
 import fnmatch
-from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -187,7 +186,3 @@ class DeclarativePolicy:
             if _glob(call.tool, self.config.always_cloud_tools):
                 return f"{call.tool} always goes to the cloud"
         return None
-
-
-def policy_summary(config: PolicyConfig) -> Mapping[str, Any]:
-    return config.model_dump(mode="json")
