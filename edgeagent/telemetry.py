@@ -135,32 +135,34 @@ class Telemetry:
 
     def teacher_examples(self) -> Iterator[dict[str, Any]]:
         """Stored teacher examples, oldest first (JSON columns decoded)."""
-        with self._lock:
-            cur = self._db.execute("SELECT * FROM teacher_examples ORDER BY id")
-            names = [c[0] for c in cur.description]
-            fetched = cur.fetchall()
-        for values in fetched:
-            row = dict(zip(names, values, strict=True))
-            for key in ("observation", "tools", "decision", "local_decision"):
-                if row[key] is not None:
-                    row[key] = json.loads(row[key])
-            yield row
+        return self._select(
+            "SELECT * FROM teacher_examples ORDER BY id",
+            (),
+            ("observation", "tools", "decision", "local_decision"),
+        )
 
     def rows(self, since: float | None = None) -> Iterator[dict[str, Any]]:
         """Logged decisions as dicts, oldest first (JSON columns decoded)."""
-        query = "SELECT * FROM decisions"
-        params: tuple[Any, ...] = ()
-        if since is not None:
-            query += " WHERE ts >= ?"
-            params = (since,)
+        where, params = (" WHERE ts >= ?", (since,)) if since is not None else ("", ())
+        return self._select(
+            f"SELECT * FROM decisions{where} ORDER BY id",
+            params,
+            ("observation", "calls", "results", "errors", "changes", "decision"),
+        )
+
+    def _select(
+        self, query: str, params: tuple[Any, ...], json_columns: tuple[str, ...]
+    ) -> Iterator[dict[str, Any]]:
+        """Run a query under the lock; yield rows as dicts with the JSON columns decoded."""
         with self._lock:
-            cur = self._db.execute(query + " ORDER BY id", params)
+            cur = self._db.execute(query, params)
             names = [c[0] for c in cur.description]
             fetched = cur.fetchall()
         for values in fetched:
             row = dict(zip(names, values, strict=True))
-            for key in ("observation", "calls", "results", "errors", "changes", "decision"):
-                row[key] = json.loads(row[key])
+            for key in json_columns:
+                if row[key] is not None:
+                    row[key] = json.loads(row[key])
             yield row
 
     def count(self) -> int:
