@@ -200,3 +200,11 @@ def test_a_crashing_local_tier_escalates_instead_of_raising(lamp_toolset: Toolse
 
     d = decide(EscalatingBrain(Broken(), Cloud(), policy=policy()), lamp_toolset)
     assert d.tier == "cloud" and "RuntimeError" in (d.escalation_reason or "")
+
+
+def test_a_lowered_tool_threshold_does_not_lower_the_other_calls(lamp_toolset: Toolset) -> None:
+    p = policy(threshold=0.9, tool_thresholds={"turn_off": 0.0})
+    off = ToolCall(tool="turn_off", args={"name": "Bedroom Lamp"})
+    d = decide(EscalatingBrain(local(0.5, [ON, off]), Cloud(), policy=p), lamp_toolset)
+    assert d.tier == "cloud" and "0.50 < 0.90" in (d.escalation_reason or "")
+    assert decide(EscalatingBrain(local(0.5, off), Cloud(), policy=p), lamp_toolset).tier == "local"

@@ -96,12 +96,14 @@ class EscalatingBrain:
         if forced:
             return forced
         base = tier.threshold if tier.threshold is not None else self.policy.config.threshold
-        needed, why = base, "threshold"
+        needed, why = base, "threshold"  # a decision without calls needs the base threshold
+        levels = []
         for call in decision.calls:
             risk = toolset.get(call.tool).risk_of(call.args)
-            level = self.policy.threshold_for(call, risk, base)
-            if level != base and (level > needed or needed == base):
-                needed, why = level, f"{call.tool}, {risk.value}"
+            levels.append((self.policy.threshold_for(call, risk, base), call.tool, risk.value))
+        if levels:  # the strictest call decides
+            needed, tool, risk_name = max(levels)
+            why = "threshold" if needed == base else f"{tool}, {risk_name}"
         if decision.confidence < needed:
             return f"confidence {decision.confidence:.2f} < {needed:.2f} ({why})"
         return None
