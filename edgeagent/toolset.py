@@ -23,6 +23,7 @@ class Toolset:
                 raise ValueError(f"duplicate tool name {t.name!r}")
             self._tools[t.name] = t
         self.worlds: tuple[World, ...] = tuple(worlds)
+        self._tools_json: str | None = None
 
     # -- lookup ----------------------------------------------------------------------------
     def __iter__(self):  # type: ignore[no-untyped-def]
@@ -96,8 +97,11 @@ class Toolset:
 
     def fingerprint(self) -> str:
         """Stable hash of the tools and vocabulary: changes whenever a prompt would change."""
+        if self._tools_json is None:  # the tools never change; the worlds may
+            tools = [(t.name, t.description, t.json_schema()) for t in self]
+            self._tools_json = json.dumps(tools, sort_keys=True, default=str)
         payload = {
-            "tools": [(t.name, t.description, t.json_schema()) for t in self],
+            "tools": self._tools_json,
             "vocab": self.vocabulary(),
             "worlds": self.describe_worlds(),
         }
