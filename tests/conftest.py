@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -13,6 +14,18 @@ from edgeagent.errors import PreconditionError, TargetError
 from edgeagent.toolset import Toolset
 
 REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _isolated_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Saved KV states go to a fresh folder, so tests neither read nor fill the user's cache."""
+    old = os.environ.get("EDGEAGENT_CACHE")
+    os.environ["EDGEAGENT_CACHE"] = str(tmp_path_factory.mktemp("cache"))
+    yield
+    if old is None:
+        os.environ.pop("EDGEAGENT_CACHE", None)
+    else:
+        os.environ["EDGEAGENT_CACHE"] = old
 
 
 def data_dir() -> Path:
