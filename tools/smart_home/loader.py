@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -41,16 +42,17 @@ class HomeData:
 
 
 @lru_cache(maxsize=1)
-def _default_text() -> str:
-    return resources.files(__package__).joinpath("default_home.yaml").read_text(encoding="utf-8")
-
-
-def default_home_data() -> dict[str, Any]:
-    """The bundled test home (a fresh copy each call)."""
-    data = yaml.safe_load(_default_text())
+def _default_parsed() -> dict[str, Any]:
+    text = resources.files(__package__).joinpath("default_home.yaml").read_text(encoding="utf-8")
+    data = yaml.safe_load(text)
     if not isinstance(data, dict):
         raise ConfigError("the bundled default_home.yaml is not a mapping")
     return data
+
+
+def default_home_data() -> dict[str, Any]:
+    """The bundled test home (a fresh copy each call; the YAML is parsed once per process)."""
+    return copy.deepcopy(_default_parsed())
 
 
 def load_home(data: Mapping[str, Any]) -> HomeData:
