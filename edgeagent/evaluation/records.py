@@ -1,0 +1,51 @@
+"""What one evaluated case leaves behind: the local, cloud and routed outcomes, scored.
+
+A run writes one :class:`CaseRecord` per case (JSON lines, so an interrupted run resumes where it
+stopped); every figure in ``results.json`` is computed from these records alone.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class TierOutcome(BaseModel):
+    """One brain's decision on a case, as executed in a fresh world and scored."""
+
+    model_config = ConfigDict(frozen=True)
+
+    brain: str
+    kind: str  # Decision.kind: "act", "noop", "answer" or "invalid"
+    calls: list[dict[str, Any]] = Field(default_factory=list)  # [{"tool": ..., "args": {...}}]
+    confidence: float = Field(ge=0.0, le=1.0)
+    latency_ms: float = Field(ge=0.0)
+    correct: bool
+    reason: str | None = None  # why the decision is invalid, when it is
+    changed: bool = False  # whether executing it changed the world
+
+
+class CaseRecord(BaseModel):
+    """A case and what each tier did with it.
+
+    ``escalated`` is the routed agent's choice under the run's policy (its thresholds, per-tool
+    and risk rules); the threshold sweep in the metrics ignores it and uses ``local.confidence``.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    suite: str
+    category: str  # the suite, or the BFCL category ("simple_python", "multiple", "irrelevance")
+    utterance: str
+    expected_tools: list[str]  # tools of the expected calls, in order; [] = no action expected
+    local: TierOutcome
+    cloud: TierOutcome
+    escalated: bool
+    escalation_reason: str | None = None
+
+    @property
+    def routed(self) -> TierOutcome:
+        """The outcome the routed agent delivers: the cloud's when it escalated, else the local."""
+        return self.cloud if self.escalated else self.local
