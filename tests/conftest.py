@@ -28,9 +28,13 @@ def _isolated_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
         os.environ["EDGEAGENT_CACHE"] = old
 
 
+# The shared benchmark data (``../shared/data`` beside the repository, or $EDGEAGENT_DATA).
+DATA_DIR = Path(os.environ.get("EDGEAGENT_DATA") or REPO.parent / "shared" / "data")
+
+
+@pytest.fixture
 def data_dir() -> Path:
-    """The shared benchmark data (``../shared/data`` beside the repository)."""
-    return Path(os.environ.get("EDGEAGENT_DATA", REPO.parent / "shared" / "data"))
+    return DATA_DIR
 
 
 class LampWorld:

@@ -8,15 +8,14 @@ share measured when the plugin was written. The data must be there: a missing fi
 from __future__ import annotations
 
 import json
-import os
 from collections import Counter
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from edgeagent.errors import ToolError
 from edgeagent_tools.robot import RobotToolkit
+from tests.conftest import DATA_DIR
 
 # Measured: 328 of 388 cases (84.5%) run through. The rest fail for reasons a robot should
 # report: "place" of something not held (31), pronouns with no earlier call to refer to (10),
@@ -24,14 +23,9 @@ from edgeagent_tools.robot import RobotToolkit
 EXECUTION_BAR = 0.84
 
 
-def data_dir() -> Path:
-    env = os.environ.get("EDGEAGENT_DATA")
-    return Path(env) if env else Path(__file__).resolve().parents[2] / "shared" / "data"
-
-
 @pytest.fixture(scope="module")
 def cases() -> list[dict[str, Any]]:
-    path = data_dir() / "robot" / "dev.jsonl"
+    path = DATA_DIR / "robot" / "dev.jsonl"
     assert path.is_file(), f"robot dev set not found at {path} (set EDGEAGENT_DATA)"
     with path.open(encoding="utf-8") as fh:
         loaded = [json.loads(line) for line in fh if line.strip()]

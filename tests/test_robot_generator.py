@@ -10,7 +10,6 @@ import re
 import subprocess
 import sys
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
@@ -28,6 +27,7 @@ from edgeagent_tools.robot.generator import (
     head_of,
 )
 from edgeagent_tools.robot.grounding import split_camel
+from tests.conftest import DATA_DIR
 
 N = 5000
 WORD = re.compile(r"[\w']+")
@@ -35,11 +35,6 @@ WORD = re.compile(r"[\w']+")
 # fresh world. The rest name people the default household does not have ("follow anna") or
 # pronouns that point back inside the same sentence ("I lost my keys, can you find them").
 EXECUTION_BAR = 0.93
-
-
-def data_dir() -> Path:
-    env = os.environ.get("EDGEAGENT_DATA")
-    return Path(env) if env else Path(__file__).resolve().parents[2] / "shared" / "data"
 
 
 @pytest.fixture(scope="module")
@@ -267,7 +262,7 @@ def test_names_come_from_the_world() -> None:
 
 # -- distance from the evaluation data -------------------------------------------------------
 def test_few_utterances_equal_a_dev_sentence(cases: list[Case]) -> None:
-    path = data_dir() / "robot" / "dev.jsonl"
+    path = DATA_DIR / "robot" / "dev.jsonl"
     assert path.is_file(), f"robot dev set not found at {path} (set EDGEAGENT_DATA)"
     with path.open(encoding="utf-8") as fh:
         dev = {json.loads(line)["utterance"] for line in fh if line.strip()}

@@ -8,8 +8,6 @@ Missing data fails these tests: it is never skipped silently.
 from __future__ import annotations
 
 import json
-import os
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,10 +17,9 @@ from edgeagent.errors import EdgeAgentError, TargetError
 from edgeagent.toolset import Toolset
 from edgeagent.types import ToolCall
 from edgeagent_tools.smart_home import HomeWorld, SmartHomeToolkit
+from tests.conftest import DATA_DIR
 
-DATA = Path(
-    os.environ.get("EDGEAGENT_DATA") or Path(__file__).resolve().parents[2] / "shared" / "data"
-)
+DATA = DATA_DIR
 DEV = DATA / "smart_home" / "dev.jsonl"
 INTENTS = DATA / "smart_home" / "intents.yaml"
 # Measured: 715 of 758 cases run (94.3%). The rest name targets the test home does not have

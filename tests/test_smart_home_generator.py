@@ -8,7 +8,6 @@ The dev set lives outside the repository, in ``../shared/data`` (override with
 from __future__ import annotations
 
 import json
-import os
 import random
 from collections import Counter
 from pathlib import Path
@@ -28,10 +27,9 @@ from edgeagent_tools.smart_home.generator import (
     write_jsonl,
 )
 from edgeagent_tools.smart_home.models import TodoItem
+from tests.conftest import DATA_DIR
 
-DATA = Path(
-    os.environ.get("EDGEAGENT_DATA") or Path(__file__).resolve().parents[2] / "shared" / "data"
-)
+DATA = DATA_DIR
 DEV = DATA / "smart_home" / "dev.jsonl"
 N = 5000
 # Measured (seed 0, 1000 cases): about 95% of the calls run in a fresh copy of the test home.
