@@ -1,9 +1,10 @@
 """The compact call format local models emit, and its parser.
 
 One call a line, Python-like: ``HassTurnOn(area="Kitchen",domain="light")``; several lines
-run in order; ``none`` means no device action. Strings are JSON-quoted, numbers and booleans
-bare, lists in brackets. The format is short (every generated token costs latency on a small
-device) and is what distilled students are trained to write.
+run in order; ``none`` means no device action. Strings are JSON-quoted, numbers, booleans and
+``null`` bare, lists in brackets, dicts in braces with quoted keys (``{"min":1,"max":2}``).
+The format is short (every generated token costs latency on a small device) and is what
+distilled students are trained to write.
 """
 
 from __future__ import annotations
@@ -24,13 +25,23 @@ _STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
 
 
 def render_value(value: Any) -> str:
+    if value is None:
+        return "null"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int | float):
         return repr(value)
     if isinstance(value, list | tuple):
         return "[" + ",".join(render_value(v) for v in value) + "]"
-    return json.dumps(str(value), ensure_ascii=False)
+    if isinstance(value, dict):
+        return "{" + ",".join(f"{_quote(k)}:{render_value(v)}" for k, v in value.items()) + "}"
+    return _quote(value)
+
+
+def _quote(value: Any) -> str:
+    """A JSON string; the line breaks JSON leaves raw are escaped too (one call a line)."""
+    text = json.dumps(str(value), ensure_ascii=False)
+    return text.replace("\x85", "\\u0085").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
 def render_call(call: ToolCall, order: Iterable[str] | None = None) -> str:
@@ -91,6 +102,22 @@ class _Parser:
                     items.append(self.value())
             self.expect("]")
             return items
+        if ch == "{":
+            self.pos += 1
+            obj: dict[str, Any] = {}
+            if self.peek() != "}":
+                while True:
+                    key = json.loads(self.match(_STRING, "a quoted key"))
+                    self.expect(":")
+                    obj[key] = self.value()
+                    if self.peek() != ",":
+                        break
+                    self.pos += 1
+            self.expect("}")
+            return obj
+        if self.text.startswith("null", self.pos):
+            self.pos += 4
+            return None
         if self.text.startswith("true", self.pos):
             self.pos += 4
             return True
@@ -98,8 +125,10 @@ class _Parser:
             self.pos += 5
             return False
         number = self.match(_NUMBER, "a value")
-        as_float = float(number)
-        return int(as_float) if re.fullmatch(r"-?\d+", number) else as_float
+        try:
+            return int(number) if re.fullmatch(r"-?\d+", number) else float(number)
+        except ValueError:  # more digits than Python converts
+            raise self.fail("a shorter number") from None
 
     def call(self) -> ToolCall:
         name = self.match(_NAME, "a tool name")

@@ -81,3 +81,53 @@ def test_render_then_parse_round_trips(calls: list[ToolCall]) -> None:
 def test_parser_never_crashes_on_garbage(text: str) -> None:
     with contextlib.suppress(BrainOutputError):
         parse_calls(text)
+
+
+def test_dotted_names_dicts_null_and_nested_lists() -> None:
+    text = (
+        'triangle_properties.get(sides=[3,4.5],grid=[[1,2],[]],budget={"min":1,"max":{"a":null}},'
+        "big=213000000000000000001,tiny=8.854e-12,_class=null)"
+    )
+    (call,) = parse_calls(text)
+    assert call == ToolCall(
+        tool="triangle_properties.get",
+        args={
+            "sides": [3, 4.5],
+            "grid": [[1, 2], []],
+            "budget": {"min": 1, "max": {"a": None}},
+            "big": 213000000000000000001,
+            "tiny": 8.854e-12,
+            "_class": None,
+        },
+    )
+    args = {k: v for k, v in call.args.items() if k != "_class"}  # a null argument is left out
+    assert parse_calls(render_calls([call])) == [ToolCall(tool=call.tool, args=args)]
+    assert parse_calls('f(d={ "a b" : 1 , "c":[ ] })')[0].args == {"d": {"a b": 1, "c": []}}
+
+
+@pytest.mark.parametrize("bad", ["f(a={1:2})", 'f(a={"k"})', 'f(a={"k":1)', 'f(a={"k":1,})'])
+def test_malformed_dicts_are_errors(bad: str) -> None:
+    with pytest.raises(BrainOutputError):
+        parse_calls(bad)
+
+
+json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(st.characters(blacklist_categories=["Cs", "Cc"]), max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+dotted = st.from_regex(
+    r"[A-Za-z_][A-Za-z0-9_]{0,8}(\.[A-Za-z_][A-Za-z0-9_]{0,8}){0,2}", fullmatch=True
+)
+
+
+@given(dotted.filter(lambda s: s != "none"), st.dictionaries(names, json_values, max_size=4))
+def test_json_values_round_trip(tool: str, args: dict[str, object]) -> None:
+    call = ToolCall(tool=tool, args={k: v for k, v in args.items() if v is not None})
+    assert parse_calls(render_calls([call])) == [call]

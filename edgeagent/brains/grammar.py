@@ -2,15 +2,18 @@
 
 The grammar follows :mod:`edgeagent.callformat`: tool names come from the toolset, arguments
 in schema order with their JSON types, and entity-like arguments (``Vocab``) restricted to
-what the world knows, or to spans of the utterance for open values.
+what the world knows, or to spans of the utterance for open values. Parameters the flat
+:class:`~edgeagent.tool.Param` view cannot express (nested arrays, objects, untyped values) follow
+their JSON schema: arrays item by item, objects key by key, anything else a permissive JSON value.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
-from edgeagent.callformat import NONE
+from edgeagent.callformat import NONE, render_value
 from edgeagent.tool import Param, Tool
 from edgeagent.toolset import Toolset
 from edgeagent.types import Observation
@@ -51,11 +54,41 @@ def _rule_name(text: str) -> str:
 
 
 _BASE_RULES = {
-    "int": '"-"? [0-9] [0-9]{0,5}',
-    "num": '"-"? [0-9] [0-9]{0,5} ("." [0-9] [0-9]{0,3})?',
+    "int": '"-"? [0-9] [0-9]{0,11}',
+    "num": '"-"? [0-9] [0-9]{0,11} ("." [0-9] [0-9]{0,7})? ([eE] "-"? [0-9] [0-9]?)?',
     "bool": '("true" | "false")',
     "str": '"\\"" [^"\\\\\\n] [^"\\\\\\n]{0,47} "\\""',
+    # any JSON value, for what a schema leaves open ("any", objects without properties)
+    "json": '(str | num | bool | "null" | jarr | jobj)',
+    "jarr": '"[" (json ("," json)*)? "]"',
+    "jobj": '"{" (str ":" json ("," str ":" json)*)? "}"',
 }
+_SCALARS = {"string", "integer", "number", "boolean"}
+_MAX_DEPTH = 6  # nesting levels of a schema written out before any JSON value is allowed
+
+
+def _resolve(prop: Mapping[str, Any], defs: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    """Follow ``$ref`` and drop ``null`` from unions; None for a union of several types."""
+    while True:
+        if "$ref" in prop:
+            prop = defs.get(str(prop["$ref"]).split("/")[-1], {})
+        elif "anyOf" in prop:
+            options = [o for o in prop["anyOf"] if o.get("type") != "null"]
+            if len(options) != 1:
+                return None
+            prop = options[0]
+        else:
+            return prop
+
+
+def _is_flat(prop: Mapping[str, Any], defs: Mapping[str, Any]) -> bool:
+    """Whether a :class:`Param` describes the property fully (a scalar or a list of scalars)."""
+    if "enum" in prop or "const" in prop or prop.get("type") in _SCALARS:
+        return True
+    if prop.get("type") == "array" and isinstance(prop.get("items"), Mapping):
+        items = _resolve(prop["items"], defs)
+        return items is not None and ("enum" in items or items.get("type") in _SCALARS)
+    return False
 
 
 class GrammarBuilder:
@@ -64,6 +97,7 @@ class GrammarBuilder:
     def __init__(self, toolset: Toolset, *, max_calls: int = 4) -> None:
         self.toolset = toolset
         self.max_calls = max_calls
+        self._schemas: dict[str, dict[str, Any]] = {}
 
     def build(self, observation: Observation | None = None) -> str:
         rules: dict[str, str] = {}
@@ -79,7 +113,18 @@ class GrammarBuilder:
             f"{name} ::= {quoted_alternatives(vals)}" for vals, name in self._value_rules.items()
         ]
         used = "\n".join(body)
-        body += [f"{n} ::= {r}" for n, r in _BASE_RULES.items() if re.search(rf"\b{n}\b", used)]
+        needed: set[str] = set()
+        while True:  # the base rules used, and the ones they use
+            found = {
+                n
+                for n in _BASE_RULES
+                if n not in needed and re.search(rf"(?<![\w-]){n}(?![\w-])", used)
+            }
+            if not found:
+                break
+            needed |= found
+            used += "\n" + "\n".join(_BASE_RULES[n] for n in found)
+        body += [f"{n} ::= {r}" for n, r in _BASE_RULES.items() if n in needed]
         return "\n".join(body) + "\n"
 
     def _tool(
@@ -88,31 +133,72 @@ class GrammarBuilder:
         base = "t-" + _rule_name(tool.name)
         params = list(tool.params)
         kv = [self._kv(p, tool, rules, obs, spans) for p in params]
-        n = len(params)
-        # first-i: params i.. with no comma written yet; rest-i: params i.. after a comma
-        for i in range(n, -1, -1):
-            first, rest = f"{base}-f{i}", f"{base}-r{i}"
-            if i == n:
-                rules[first] = '""'
-                rules[rest] = '""'
-                continue
-            p = params[i]
-            take_first = f"{kv[i]} {base}-r{i + 1}"
-            take_rest = f'"," {kv[i]} {base}-r{i + 1}'
-            rules[first] = take_first if p.required else f"{take_first} | {base}-f{i + 1}"
-            rules[rest] = take_rest if p.required else f"{take_rest} | {base}-r{i + 1}"
-        rules[base] = f'{literal(tool.name + "(")} {base}-f0 ")"'
+        first = _sequence(base, [(k, p.required) for k, p in zip(kv, params, strict=True)], rules)
+        rules[base] = f'{literal(tool.name + "(")} {first} ")"'
         return base
 
     def _kv(
         self, p: Param, tool: Tool, rules: dict[str, str], obs: Observation | None, spans: list[str]
     ) -> str:
         name = f"v-{_rule_name(tool.name)}-{_rule_name(p.name)}"
+        schema = self._schema(tool)
+        defs = schema.get("$defs", {})
+        prop = schema.get("properties", {}).get(p.name)
+        resolved = _resolve(prop, defs) if isinstance(prop, Mapping) else None
+        if isinstance(prop, Mapping) and resolved is not None and not _is_flat(resolved, defs):
+            rules[name] = self._from_schema(prop, defs, rules, name)
+            return f"{literal(p.name + '=')} {name}"
         rules[name] = self._value(p, obs, spans)
         if p.is_list:
             rules[name + "-list"] = f'"[" {name} ("," {name}){{0,7}} "]"'
             name += "-list"
         return f"{literal(p.name + '=')} {name}"
+
+    def _schema(self, tool: Tool) -> dict[str, Any]:
+        schema = self._schemas.get(tool.name)
+        if schema is None:
+            schema = self._schemas[tool.name] = tool.json_schema()
+        return schema
+
+    def _from_schema(
+        self,
+        prop: Mapping[str, Any],
+        defs: Mapping[str, Any],
+        rules: dict[str, str],
+        name: str,
+        depth: int = 0,
+    ) -> str:
+        """A GBNF expression for a JSON schema; rules it needs are added under ``name``-...
+
+        Past a few levels of nesting (or in a recursive schema) any JSON value is allowed.
+        """
+        resolved = _resolve(prop, defs)
+        if resolved is None or depth > _MAX_DEPTH:
+            return "json"
+        enum = resolved.get("enum")
+        if isinstance(enum, list) and enum:
+            return "(" + " | ".join(sorted({literal(render_value(v)) for v in enum})) + ")"
+        kind = resolved.get("type")
+        if kind in _SCALARS:
+            return {"string": "str", "integer": "int", "number": "num", "boolean": "bool"}[kind]
+        if kind == "array":
+            items = resolved.get("items")
+            item = "json"
+            if isinstance(items, Mapping):
+                item = self._from_schema(items, defs, rules, f"{name}-i", depth + 1)
+            rules[f"{name}-a"] = f'"[" ({item} ("," {item})*)? "]"'
+            return f"{name}-a"
+        props = resolved.get("properties")
+        if kind == "object" and isinstance(props, Mapping) and props:
+            required = set(resolved.get("required", []))
+            kv = []
+            for k, v in props.items():
+                key = f"{name}-k-{_rule_name(str(k))}"
+                value = self._from_schema(v, defs, rules, key, depth + 1)
+                kv.append((f"{literal(render_value(str(k)) + ':')} {value}", k in required))
+            rules[f"{name}-o"] = f'"{{" {_sequence(f"{name}-o", kv, rules)} "}}"'
+            return f"{name}-o"
+        return "json"
 
     def _value(self, p: Param, obs: Observation | None, spans: list[str]) -> str:
         if p.type == "boolean":
@@ -137,3 +223,24 @@ class GrammarBuilder:
             name = f"set{len(self._value_rules)}"
             self._value_rules[key] = name
         return name
+
+
+def _sequence(base: str, items: list[tuple[str, bool]], rules: dict[str, str]) -> str:
+    """Rules for comma-separated ``items`` in order, the optional ones skippable; the first rule.
+
+    ``items`` are (expression, required) pairs. ``base-f<i>``: items i.. with no comma written
+    yet; ``base-r<i>``: items i.. after a comma.
+    """
+    n = len(items)
+    for i in range(n, -1, -1):
+        first, rest = f"{base}-f{i}", f"{base}-r{i}"
+        if i == n:
+            rules[first] = '""'
+            rules[rest] = '""'
+            continue
+        expr, required = items[i]
+        take_first = f"{expr} {base}-r{i + 1}"
+        take_rest = f'"," {expr} {base}-r{i + 1}'
+        rules[first] = take_first if required else f"{take_first} | {base}-f{i + 1}"
+        rules[rest] = take_rest if required else f"{take_rest} | {base}-r{i + 1}"
+    return f"{base}-f0"
