@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any, Optional
@@ -370,6 +371,168 @@ def distill(
         err_console.print(f"[red]error:[/] {exc}")
         raise typer.Exit(2) from exc
     console.print_json(json.dumps(report))
+
+
+@app.command()
+def report(
+    db: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option("--db", help="Decision log (SQLite); default $EDGEAGENT_DB or the state dir."),
+    ] = None,
+    since: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option("--since", help="Start: a duration ago (30m, 24h, 7d) or an ISO date/time."),
+    ] = None,
+    until: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option("--until", help="End (exclusive), in the same forms as --since."),
+    ] = None,
+    bucket: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option("--bucket", help="Time bucket (15m, 1h, 1d); default: from the window."),
+    ] = None,
+    out: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option("--out", "-o", help="Write report.json, report.md and PNG figures here."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+) -> None:
+    """Report what a deployed agent does and costs, from its decision log: offload rate over
+    time, per tool and per tier, local confidence, latency, escalation reasons, tokens."""
+    from edgeagent.evaluation.live import live_report, parse_since, render, write_live_report
+    from edgeagent.factory import default_db_path
+
+    try:
+        now = time.time()
+        the_report = live_report(
+            db or default_db_path(),
+            since=parse_since(since, now) if since is not None else None,
+            until=parse_since(until, now) if until is not None else None,
+            bucket=bucket,
+            now=now,
+        )
+        written = write_live_report(the_report, out) if out is not None else []
+    except (EdgeAgentError, OSError) as exc:
+        err_console.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(2) from exc
+    if as_json:
+        typer.echo(the_report.model_dump_json(indent=2))
+    else:
+        render(the_report, console)
+    for path in written:
+        (err_console if as_json else console).print(f"wrote {path}")
+
+
+@app.command("eval")
+def eval_(
+    cases: Annotated[
+        Path, typer.Argument(help="Case file: the shared JSONL case format or a BFCL file.")
+    ],
+    brain: Annotated[
+        str, typer.Option("--brain", "-b", help="Local brain plugin name, or a GGUF file.")
+    ] = "gguf",
+    model: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option("--model", "-m", help="GGUF model file (default: the packaged SmolLM2-135M)."),
+    ] = None,
+    cloud: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(
+            "--cloud",
+            help="Cloud brain: 'replay' (the file's labelled calls, default), 'openai', 'replay:FILE'.",
+        ),
+    ] = None,
+    policy: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option("--policy", "-p", help="Policy YAML file or name (default: 'default')."),
+    ] = None,
+    out: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option("--out", "-o", help="Output folder (default: eval-<file name>)."),
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Seed for --limit sampling; fixes the run.")] = 0,
+    limit: Annotated[
+        Optional[int],  # noqa: UP045
+        typer.Option("--limit", "-n", min=1, help="Evaluate a seeded random sample of N cases."),
+    ] = None,
+    restart: Annotated[
+        bool, typer.Option("--restart", help="Discard the records of an earlier run in --out.")
+    ] = False,
+) -> None:
+    """Measure a local brain, the cloud and the routed agent on a case file.
+
+    Writes results.json (accuracy per tier, offload, the accuracy-vs-offload curve, AUC, APGR,
+    CPT, AUROC, ECE, per-tool and per-category figures), report.md and PNG plots to --out.
+    Ctrl-C keeps finished cases: run the same command again to resume.
+    """
+    from edgeagent.evaluation.command import default_out_dir, evaluate_file
+
+    out_dir = out or default_out_dir(cases)
+    if brain.endswith(".gguf") and model is None:
+        brain, model = "gguf", Path(brain)
+    try:
+        results = evaluate_file(
+            cases,
+            brain=brain,
+            model=model,
+            cloud=cloud,
+            policy=policy,
+            out_dir=out_dir,
+            seed=seed,
+            limit=limit,
+            restart=restart,
+            console=err_console,
+        )
+    except EdgeAgentError as exc:
+        err_console.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(2) from exc
+    except KeyboardInterrupt:
+        err_console.print(
+            f"[yellow]interrupted[/]: finished cases are kept in {out_dir}; run the same command to resume"
+        )
+        raise typer.Exit(130) from None
+    _print_eval(results, out_dir)
+
+
+def _print_eval(r: dict[str, Any], out_dir: Path) -> None:
+    from rich.table import Table
+
+    def pct(x: Any) -> str:
+        return "-" if x is None else f"{x:.1%}"
+
+    lat = r["latency_ms"]
+    table = Table(title=f"{r['cases']} cases · local {r['brain']} · cloud {r['cloud']}")
+    for col in ("", "accuracy", "offload", "p50 ms", "p95 ms"):
+        table.add_column(col, justify="right" if col else "left")
+    table.add_row(
+        "local only",
+        pct(r["local_accuracy"]),
+        pct(0.0),
+        f"{lat['local']['p50']:.0f}",
+        f"{lat['local']['p95']:.0f}",
+    )
+    table.add_row(
+        "cloud only",
+        pct(r["cloud_accuracy"]),
+        pct(1.0),
+        f"{lat['cloud']['p50']:.0f}",
+        f"{lat['cloud']['p95']:.0f}",
+    )
+    table.add_row(
+        f"routed (threshold {r['threshold']:.2f})",
+        pct(r["routed_accuracy"]),
+        pct(r["offload_rate"]),
+        f"{lat['routed']['p50']:.0f}",
+        f"{lat['routed']['p95']:.0f}",
+    )
+    console.print(table)
+    apgr = "-" if r["apgr"] is None else f"{r['apgr']:.3f}"
+    auroc = "-" if r["auroc"] is None else f"{r['auroc']:.3f}"
+    console.print(
+        f"AUC {r['auc']:.3f} · APGR {apgr} · CPT(50%) {pct(r['cpt50'])} · CPT(80%) {pct(r['cpt80'])}"
+        f" · AUROC {auroc} · ECE {r['ece']:.3f}"
+    )
+    console.print(f"results, report and plots in [bold]{out_dir}[/]")
 
 
 if __name__ == "__main__":  # pragma: no cover

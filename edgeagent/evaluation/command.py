@@ -1,0 +1,156 @@
+"""``edgeagent eval``: run a case file, write ``results.json``, ``report.md`` and the plots."""
+
+from __future__ import annotations
+
+import json
+import platform
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+
+from edgeagent.brains.base import Brain
+from edgeagent.evaluation.records import CaseRecord
+from edgeagent.evaluation.runner import (
+    EvalCase,
+    Evaluation,
+    ReferenceBrain,
+    file_sha256,
+    load_eval_cases,
+    select,
+)
+
+RESULTS = "results.json"
+
+
+def default_out_dir(cases_file: Path) -> Path:
+    """``eval-<file stem>`` in the working directory."""
+    return Path(f"eval-{cases_file.stem}")
+
+
+def _build_local(brain: str, model: Path | None) -> Brain:
+    from edgeagent.factory import build_brain
+
+    return build_brain(brain, model=model)
+
+
+def _build_cloud(spec: str | None, cases: Sequence[EvalCase], source: str) -> Brain:
+    from edgeagent.factory import build_cloud
+
+    if spec is None or spec == "replay":
+        return ReferenceBrain(cases, source)
+    cloud = build_cloud(spec)
+    if cloud is None:
+        raise ValueError("an evaluation needs a cloud; use the default (replay) or name one")
+    return cloud
+
+
+def _live_figures(records: Sequence[CaseRecord]) -> str:
+    if not records:
+        return ""
+    n = len(records)
+    local = sum(r.local.correct for r in records) / n
+    routed = sum(r.routed.correct for r in records) / n
+    offload = sum(r.escalated for r in records) / n
+    return f"local {local:.0%} · routed {routed:.0%} · offload {offload:.0%}"
+
+
+def evaluate_file(
+    cases_file: Path,
+    *,
+    brain: str = "gguf",
+    model: Path | None = None,
+    cloud: str | None = None,
+    policy: str | None = None,
+    out_dir: Path | None = None,
+    seed: int = 0,
+    limit: int | None = None,
+    restart: bool = False,
+    console: Console | None = None,
+    progress: bool = True,
+) -> dict[str, Any]:
+    """Evaluate ``cases_file`` and write the results; returns the ``results.json`` content.
+
+    Interrupting (Ctrl-C) keeps every finished case: the same command resumes the run.
+    """
+    from edgeagent import __version__
+    from edgeagent.evaluation.report import write_report
+    from edgeagent.evaluation.summary import summarize
+    from edgeagent.factory import build_policy
+
+    console = console or Console(stderr=True)
+    out_dir = out_dir or default_out_dir(cases_file)
+    cases = select(load_eval_cases(cases_file), limit, seed)
+    the_policy = build_policy(policy)
+    local = _build_local(brain, model)
+    the_cloud = _build_cloud(cloud, cases, cases_file.name)
+    meta: dict[str, Any] = {
+        "cases_file": str(cases_file),
+        "cases_sha256": file_sha256(cases_file),
+        "brain": local.name,
+        "model": str(model or getattr(local, "model_path", None) or ""),
+        "cloud": the_cloud.name,
+        "policy": the_policy.name,
+        "threshold": the_policy.config.threshold,
+        "seed": seed,
+        "limit": limit,
+        "suites": sorted({c.suite for c in cases}),
+        "edgeagent": __version__,
+        "machine": f"{platform.machine()}, {platform.python_implementation()} {platform.python_version()}",
+    }
+    run = Evaluation(cases, local, the_cloud, the_policy, out_dir, meta)
+    try:
+        done = run.prepare(restart=restart)
+        if done:
+            console.print(f"resuming: {len(done)} of {len(cases)} cases already evaluated")
+        records = list(done)
+        start = time.perf_counter()
+        todo = [c for c in cases if c.id not in {r.id for r in done}]
+        warm_up = getattr(local, "warm_up", None)
+        if todo and warm_up is not None:
+            warm_up(todo[0].make_toolset())
+        with Progress(
+            SpinnerColumn(),
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[figures]}"),
+            TimeElapsedColumn(),
+            TimeRemainingColumn(),
+            console=console,
+            disable=not progress,
+        ) as bar:
+            task = bar.add_task(
+                cases_file.name, total=len(cases), completed=len(done), figures=_live_figures(done)
+            )
+            for record in run.run(done):
+                records.append(record)
+                bar.update(task, advance=1, figures=_live_figures(records))
+        wall_s = time.perf_counter() - start
+    finally:
+        local.close()
+        the_cloud.close()
+    fresh = records[len(done) :]
+    meta["timing"] = {
+        "wall_s": round(wall_s, 3),
+        "cases_this_run": len(fresh),
+        "local_decide_s": round(sum(r.local.latency_ms for r in fresh) / 1000, 3),
+        "cloud_decide_s": round(sum(r.cloud.latency_ms for r in fresh) / 1000, 3),
+    }
+    order = {c.id: i for i, c in enumerate(cases)}
+    records.sort(key=lambda r: order[r.id])
+    summary = summarize(records, meta=meta)
+    (out_dir / RESULTS).write_text(json.dumps(summary, indent=2), encoding="utf-8")
+    write_report(summary, records, out_dir)
+    return summary

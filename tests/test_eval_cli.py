@@ -1,0 +1,105 @@
+"""`edgeagent eval` end to end: files written, figures printed, resume, and the real model."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from edgeagent.cli import app
+from edgeagent.evaluation import command
+from tests.test_eval_runner import CASES, _local
+
+runner = CliRunner()
+
+KEYS = {
+    "cases",
+    "local_accuracy",
+    "cloud_accuracy",
+    "routed_accuracy",
+    "offload_rate",
+    "threshold",
+    "latency_ms",
+    "curve",
+    "auc",
+    "apgr",
+    "cpt50",
+    "cpt80",
+    "auroc",
+    "ece",
+    "per_tool",
+    "brain",
+    "model",
+    "cloud",
+}
+
+
+@pytest.fixture
+def case_file(tmp_path: Path) -> Path:
+    path = tmp_path / "cases.jsonl"
+    lines = [
+        json.dumps({"suite": "smart_home", "context": None, "match": "exact", **c}) for c in CASES
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def scripted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    seen: list[str] = []
+    monkeypatch.setattr(command, "_build_local", lambda brain, model: _local(seen))
+    return seen
+
+
+def test_eval_writes_results_report_and_plots(
+    case_file: Path, tmp_path: Path, scripted: list[str]
+) -> None:
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["eval", str(case_file), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    results = json.loads((out / "results.json").read_text())
+    assert set(results) >= KEYS
+    # c1, c4, c5 right locally (3/6); c3 (confidence 0.3) escalates and the cloud fixes it
+    assert results["cases"] == 6
+    assert results["local_accuracy"] == pytest.approx(3 / 6, abs=1e-4)
+    assert results["routed_accuracy"] == pytest.approx(4 / 6, abs=1e-4)
+    assert results["offload_rate"] == pytest.approx(1 / 6, abs=1e-4)
+    assert results["cloud"] == "replay:cases.jsonl" and results["brain"] == "scripted-local"
+    for name in ("report.md", "offload_curve.png", "reliability.png", "latency.png"):
+        assert (out / name).stat().st_size > 0
+    assert "routed" in result.output and "APGR" in result.output
+
+
+def test_eval_resumes_and_refuses_other_settings(
+    case_file: Path, tmp_path: Path, scripted: list[str]
+) -> None:
+    out = tmp_path / "out"
+    assert runner.invoke(app, ["eval", str(case_file), "--out", str(out)]).exit_code == 0
+    scripted.clear()
+    again = runner.invoke(app, ["eval", str(case_file), "--out", str(out)])
+    assert again.exit_code == 0 and scripted == []  # nothing evaluated twice
+    other = runner.invoke(app, ["eval", str(case_file), "--out", str(out), "--seed", "3"])
+    assert other.exit_code == 2 and "--restart" in other.output
+    fresh = runner.invoke(app, ["eval", str(case_file), "--out", str(out), "--restart"])
+    assert fresh.exit_code == 0 and len(scripted) == 6
+
+
+def test_eval_reports_a_missing_file(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["eval", str(tmp_path / "none.jsonl")])
+    assert result.exit_code == 2 and "not found" in result.output
+
+
+@pytest.mark.model
+def test_eval_with_the_default_gguf_brain(data_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = runner.invoke(
+        app,
+        ["eval", str(data_dir / "robot" / "dev.jsonl"), "--limit", "3", "--out", str(out)],
+    )
+    assert result.exit_code == 0, result.output
+    results = json.loads((out / "results.json").read_text())
+    assert results["cases"] == 3 and results["brain"].startswith("gguf:")
+    assert results["cloud_accuracy"] > 0.5  # the replayed labels validate in the robot world
+    assert len((out / "records.jsonl").read_text().splitlines()) == 3

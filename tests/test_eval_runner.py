@@ -1,0 +1,165 @@
+"""The evaluation runner: fresh worlds, scoring by the case rules, routing flags, resuming."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from edgeagent.errors import ConfigError
+from edgeagent.evaluation.runner import (
+    Evaluation,
+    ReferenceBrain,
+    load_eval_cases,
+    read_records,
+    select,
+)
+from edgeagent.policies import DeclarativePolicy, PolicyConfig
+from edgeagent.testing import FunctionBrain
+from edgeagent.types import Observation, ToolCall
+
+GARAGE_ON = ToolCall(tool="HassTurnOn", args={"name": "Garage Light"})  # it is on already
+GARAGE_OFF = ToolCall(tool="HassTurnOff", args={"name": "Garage Light"})
+
+CASES = [
+    {"id": "c1", "utterance": "switch on the garage light", "expected": [GARAGE_ON.model_dump()]},
+    {
+        "id": "c2",
+        "utterance": "turn off the kitchen lights",
+        "expected": [{"tool": "HassTurnOff", "args": {"area": "Kitchen", "domain": "light"}}],
+    },
+    {"id": "c3", "utterance": "tell me a joke", "expected": []},
+    {"id": "c4", "utterance": "what is the capital of france", "expected": []},
+    {"id": "c5", "utterance": "hello there", "expected": []},
+    {"id": "c6", "utterance": "sing me a song", "expected": []},
+]
+
+# What the scripted local brain answers, with which confidence.
+LOCAL = {
+    "switch on the garage light": ([GARAGE_ON], 0.9),  # right
+    "turn off the kitchen lights": (
+        [ToolCall(tool="HassTurnOn", args={"area": "Kitchen", "domain": "light"})],
+        0.8,
+    ),
+    "tell me a joke": ([GARAGE_OFF], 0.3),  # acts on an out-of-scope request: wrong
+    "what is the capital of france": ([], 0.95),  # does nothing: right
+    # a query changes nothing, so an out-of-scope case still passes
+    "hello there": ([ToolCall(tool="HassGetState", args={"name": "Garage Light"})], 0.6),
+    "sing me a song": ([GARAGE_OFF], 0.7),  # wrong again, in its own fresh world
+}
+
+
+def _local(seen: list[str] | None = None) -> FunctionBrain:
+    def fn(obs: Observation, toolset: object) -> object:
+        from edgeagent.brains.base import Proposal
+
+        assert obs.utterance is not None
+        if seen is not None:
+            seen.append(obs.id or "")
+        calls, conf = LOCAL[obs.utterance]
+        return Proposal(calls=tuple(calls), confidence=conf)
+
+    return FunctionBrain(fn, name="scripted-local")
+
+
+@pytest.fixture
+def case_file(tmp_path: Path) -> Path:
+    path = tmp_path / "cases.jsonl"
+    lines = [
+        json.dumps({"suite": "smart_home", "context": None, "match": "exact", **c}) for c in CASES
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _evaluation(case_file: Path, out: Path, local: FunctionBrain, **meta: object) -> Evaluation:
+    cases = load_eval_cases(case_file)
+    policy = DeclarativePolicy(PolicyConfig(threshold=0.5, risk_thresholds={}))
+    settings = {"cases_file": str(case_file), "brain": local.name, "seed": 0, **meta}
+    return Evaluation(cases, local, ReferenceBrain(cases, "cases"), policy, out, settings)
+
+
+def test_each_tier_is_scored_by_the_case_rules(case_file: Path, tmp_path: Path) -> None:
+    run = _evaluation(case_file, tmp_path / "out", _local())
+    records = {r.id: r for r in run.run(run.prepare())}
+    assert [records[i].local.correct for i in ("c1", "c2", "c3", "c4", "c5")] == [
+        True,
+        False,
+        False,  # turned the garage light on: the world changed
+        True,
+        True,
+    ]
+    assert records["c3"].local.changed and not records["c5"].local.changed
+    # the replayed labels are right everywhere, and an empty label changes nothing
+    assert all(r.cloud.correct for r in records.values())
+    assert records["c3"].cloud.kind == "noop"
+
+
+def test_every_case_starts_in_a_fresh_world(case_file: Path, tmp_path: Path) -> None:
+    """c3 and c6 both turn the garage light off: each finds it on."""
+    run = _evaluation(case_file, tmp_path / "out", _local())
+    records = {r.id: r for r in run.run(run.prepare())}
+    assert records["c3"].local.changed and records["c6"].local.changed
+    assert not records["c6"].local.correct
+
+
+def test_escalation_follows_the_policy_threshold(case_file: Path, tmp_path: Path) -> None:
+    run = _evaluation(case_file, tmp_path / "out", _local())
+    records = {r.id: r for r in run.run(run.prepare())}
+    assert {i for i, r in records.items() if r.escalated} == {"c3"}  # only 0.3 < 0.5
+    assert records["c3"].escalation_reason == "scripted-local: confidence 0.30 < 0.50 (threshold)"
+    assert records["c3"].routed.correct and not records["c2"].routed.correct
+
+
+def test_an_interrupted_run_resumes_without_redoing_cases(case_file: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    run = _evaluation(case_file, out, _local())
+    it = run.run(run.prepare())
+    next(it), next(it)
+    it.close()  # like Ctrl-C after two cases
+    with (out / "records.jsonl").open("a") as fh:
+        fh.write('{"id": "c3", "suite": "smart')  # a line torn by the interruption
+    assert len(read_records(out / "records.jsonl")) == 2
+
+    seen: list[str] = []
+    again = _evaluation(case_file, out, _local(seen))
+    done = again.prepare()
+    rest = list(again.run(done))
+    assert [r.id for r in done] == ["c1", "c2"]
+    assert seen == ["c3", "c4", "c5", "c6"] and [r.id for r in rest] == seen
+    assert len(read_records(out / "records.jsonl")) == 6
+
+
+def test_other_settings_refuse_to_resume_unless_restarted(case_file: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    run = _evaluation(case_file, out, _local())
+    list(run.run(run.prepare()))
+    other = _evaluation(case_file, out, _local(), seed=1)
+    with pytest.raises(ConfigError, match="seed"):
+        other.prepare()
+    assert other.prepare(restart=True) == []
+
+
+def test_limit_takes_a_seeded_sample_in_file_order(case_file: Path) -> None:
+    cases = load_eval_cases(case_file)
+    a, b = select(cases, 3, seed=7), select(cases, 3, seed=7)
+    assert [c.id for c in a] == [c.id for c in b]
+    assert [c.id for c in a] == sorted(c.id for c in a)
+    assert len(select(cases, None, 0)) == 6
+
+
+def test_a_crashing_local_brain_is_a_wrong_answer(case_file: Path, tmp_path: Path) -> None:
+    def boom(obs: Observation, toolset: object) -> object:
+        raise RuntimeError("segfault in disguise")
+
+    run = _evaluation(case_file, tmp_path / "out", FunctionBrain(boom, name="boom"))
+    records = {r.id: r for r in run.run(run.prepare())}
+    assert records["c1"].local.kind == "invalid" and not records["c1"].local.correct
+    assert records["c1"].escalated  # invalid local output goes to the cloud
+    assert records["c1"].routed.correct
+
+
+def test_missing_case_file_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="not found"):
+        load_eval_cases(tmp_path / "nope.jsonl")
