@@ -109,3 +109,25 @@ def test_prefix_state_is_saved_and_loaded_by_the_next_process(
     assert third.decide(Observation.of("turn on the desk lamp"), lamp_toolset).raw == a.raw
     assert "prefix_eval_ms" in third.last_timings
     third.close()
+
+
+def test_saved_states_are_pruned_least_recently_used_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    from edgeagent.brains.gguf import prune_state_cache
+
+    monkeypatch.setenv("EDGEAGENT_KV_CACHE_MB", str(2.5 / 1024))  # 2.5 KiB
+    files = []
+    for i in range(4):  # 1 KiB each, used at t = 100, 200, 300, 400
+        f = tmp_path / f"m-{i}.kv"
+        f.write_bytes(b"x" * 1024)
+        os.utime(f, (100 * (i + 1), 100 * (i + 1)))
+        files.append(f)
+    os.utime(files[0], (500, 500))  # loaded again lately: kept
+    (tmp_path / "notes.txt").write_bytes(b"y" * 4096)  # not a state: never touched
+    removed = prune_state_cache(tmp_path, keep=files[1])
+    # 4 KiB > 2.5 KiB: the oldest (m-1) is kept as just saved; m-2 then m-3 go, leaving 2 KiB
+    assert removed == [files[2], files[3]]
+    assert files[0].exists() and files[1].exists() and (tmp_path / "notes.txt").exists()

@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import time
@@ -225,6 +226,7 @@ class GGUFBrain(BaseBrain):
                 self.llama._ctx.ctx, str(tmp).encode(), arr, len(tokens)
             ):
                 tmp.replace(path)
+            prune_state_cache(path.parent, keep=path)
         except OSError:
             pass  # a read-only or full disk only costs start-up time
 
@@ -244,12 +246,49 @@ class GGUFBrain(BaseBrain):
             return False
         llama.input_ids[: n.value] = tokens
         llama.n_tokens = n.value
+        with contextlib.suppress(OSError):
+            os.utime(path)  # recently used: pruned last
         return True
 
     def _grammar_builder(self, toolset: Toolset) -> GrammarBuilder:
         if self._grammar is None or self._grammar.toolset is not toolset:
             self._grammar = GrammarBuilder(toolset, max_calls=self.max_calls)
         return self._grammar
+
+
+def state_cache_limit_bytes() -> int:
+    """Most disk the saved prefix states may take: ``$EDGEAGENT_KV_CACHE_MB`` (default 512)."""
+    try:
+        mb = float(os.environ.get("EDGEAGENT_KV_CACHE_MB", "512"))
+    except ValueError:
+        mb = 512.0
+    return int(max(mb, 0.0) * 1024 * 1024)
+
+
+def prune_state_cache(directory: Path, keep: Path | None = None) -> list[Path]:
+    """Delete the least recently used saved states until the folder fits the limit.
+
+    Each distinct toolset (e.g. every BFCL case) saves its own few-MB state, so without a
+    limit the folder would grow without bound. ``keep`` (the state just saved) stays.
+    """
+    limit = state_cache_limit_bytes()
+    files = []
+    for f in directory.glob("*.kv"):
+        with contextlib.suppress(OSError):
+            st = f.stat()
+            files.append((st.st_mtime, st.st_size, f))
+    total = sum(size for _, size, _ in files)
+    removed = []
+    for _, size, f in sorted(files, key=lambda item: item[0]):
+        if total <= limit:
+            break
+        if keep is not None and f == keep:
+            continue
+        with contextlib.suppress(OSError):
+            f.unlink()
+            total -= size
+            removed.append(f)
+    return removed
 
 
 def _state_dir(setting: str | Path | bool) -> Path | None:
