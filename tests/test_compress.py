@@ -34,10 +34,11 @@ def tiny(tokenizer):  # type: ignore[no-untyped-def]
     return transformers.LlamaForCausalLM(config).eval()
 
 
-def llama_logits(path: Path, ids: list[int]) -> np.ndarray:
+def llama_logits(path: Path, ids: list[int], lora: Path | None = None) -> np.ndarray:
     import llama_cpp
 
-    llm = llama_cpp.Llama(model_path=str(path), n_ctx=128, verbose=False)
+    lora_path = None if lora is None else str(lora)
+    llm = llama_cpp.Llama(model_path=str(path), n_ctx=128, verbose=False, lora_path=lora_path)
     llm.eval(ids)
     out = np.ctypeslib.as_array(
         llama_cpp.llama_get_logits_ith(llm._ctx.ctx, -1), shape=(llm.n_vocab(),)
@@ -60,6 +61,35 @@ def test_exported_gguf_computes_what_transformers_computes(tiny, tokenizer, tmp_
     with torch.no_grad():
         theirs = tiny(torch.tensor([ids])).logits[0, -1].numpy()
     assert np.allclose(ours, theirs, atol=1e-3), np.abs(ours - theirs).max()
+
+
+def test_lora_adapter_computes_what_peft_computes(tiny, tokenizer, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import copy
+
+    peft = pytest.importorskip("peft")
+    from edgeagent.compress.gguf_export import LORA_TARGET_MODULES, export_lora
+
+    base = export_llama(
+        tiny, tmp_path / "base.gguf", template_gguf=default_gguf_path(), dtype="F32"
+    )
+    config = peft.LoraConfig(r=4, lora_alpha=8, target_modules=LORA_TARGET_MODULES)
+    adapted = peft.get_peft_model(copy.deepcopy(tiny), config)
+    torch.manual_seed(1)
+    with torch.no_grad():  # B starts at zero: give it weights so the adapter matters
+        for name, param in adapted.named_parameters():
+            if "lora_B" in name:
+                param.normal_(0, 0.2)
+    adapter = export_lora(
+        adapted, tmp_path / "adapter.gguf", alpha=8, dtype="F32", metadata={"prompt": "compact"}
+    )
+    assert read_metadata(adapter) == {"prompt": "compact"}
+    ids = tokenizer("turn on the kitchen light please", add_special_tokens=False)["input_ids"]
+    with torch.no_grad():
+        want = adapted(torch.tensor([ids])).logits[0, -1].numpy()
+        plain = tiny(torch.tensor([ids])).logits[0, -1].numpy()
+    got = llama_logits(base, ids, lora=adapter)
+    assert np.abs(want - plain).max() > 0.05  # the adapter changes the output...
+    assert np.allclose(got, want, atol=1e-3), np.abs(got - want).max()  # ...the same way
 
 
 def test_quantized_variants_are_smaller_and_still_agree(tiny, tokenizer, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -152,3 +182,74 @@ def test_distill_cli_end_to_end_on_a_tiny_model(tiny, tmp_path: Path) -> None:  
         assert d.kind != "invalid" or "max_tokens" in (d.reason or "")
     finally:
         brain.close()
+
+
+def test_distill_cli_trains_a_lora_adapter_the_gguf_brain_applies(tiny, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """--lora: only an adapter trains; the GGUF brain applies it to the untouched init model."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from edgeagent import Observation
+    from edgeagent.brains.gguf import GGUFBrain
+    from edgeagent.cli import app
+    from edgeagent.factory import build_toolset
+
+    init = export_llama(
+        tiny, tmp_path / "init.gguf", template_gguf=default_gguf_path(), dtype="F32"
+    )
+    out = tmp_path / "student"
+    args = ["distill", "--out", str(out), "--init", str(init), "--data", "gen:robot:16"]
+    result = CliRunner().invoke(app, [*args, "--steps", "2", "--batch", "2", "--lora", "2"])
+    assert result.exit_code == 0, result.output
+    report = json.loads((out / "distill.json").read_text())
+    adapter = out / "student-lora.gguf"
+    assert report["files"] == {"LoRA": str(adapter)} and report["config"]["lora_rank"] == 2
+    assert adapter.stat().st_size < init.stat().st_size / 5  # the adapter, not a model copy
+    brain = GGUFBrain(init, adapter=adapter, state_cache=False)
+    try:
+        assert brain.prompt.compact  # read from the adapter's metadata
+        assert brain.name == "gguf:init+student-lora"
+        d = brain.decide(Observation.of("go to the kitchen"), build_toolset(["robot"]))
+        assert d.kind != "invalid" or "max_tokens" in (d.reason or "")
+    finally:
+        brain.close()
+
+
+def test_compress_cli_quantizes_and_reports_every_variant(tiny, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from typer.testing import CliRunner
+
+    from edgeagent.cli import app
+
+    f16 = export_llama(
+        tiny, tmp_path / "tiny-f16.gguf", template_gguf=default_gguf_path(), dtype="F16"
+    )
+    runner = CliRunner()
+    result = runner.invoke(app, ["compress", "quantize", str(f16), "-t", "Q8_0"])
+    assert result.exit_code == 0, result.output
+    q8 = tmp_path / "tiny-q8_0.gguf"
+    assert q8.stat().st_size < f16.stat().st_size and "of tiny-f16.gguf" in result.output
+
+    cases = tmp_path / "cases.jsonl"
+    rows = [
+        {"id": "r1", "suite": "robot", "utterance": "go to the kitchen",
+         "expected": [{"tool": "navigate", "args": {"goal": "kitchen"}}]},
+        {"id": "r2", "suite": "robot", "utterance": "stop", "expected": [{"tool": "stop"}]},
+    ]  # fmt: skip
+    cases.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    out = tmp_path / "report"
+    result = runner.invoke(
+        app, ["compress", "report", str(f16), str(q8), "--cases", str(cases), "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    report = json.loads((out / "report.json").read_text())
+    assert [r["variant"] for r in report] == ["tiny-f16", "tiny-q8_0"]
+    for row in report:
+        assert row["params_m"] > 0 and row["peak_rss_mb"] > 0
+        assert row["files"]["cases.jsonl"]["cases"] == 2
+    assert report[1]["size_mb"] < report[0]["size_mb"]
+    assert (out / "pareto.png").stat().st_size > 0 and "tiny-q8_0" in (
+        out / "report.md"
+    ).read_text()

@@ -24,7 +24,7 @@ from edgeagent.brains.base import BaseBrain, Proposal
 from edgeagent.brains.grammar import GrammarBuilder
 from edgeagent.brains.prompt import PromptBuilder
 from edgeagent.callformat import parse_calls
-from edgeagent.errors import BrainError, BrainOutputError, MissingDependencyError
+from edgeagent.errors import BrainError, BrainOutputError, ConfigError, MissingDependencyError
 from edgeagent.models import resolve_model_path
 from edgeagent.toolset import Toolset
 from edgeagent.types import Observation, TokenUsage
@@ -51,6 +51,8 @@ class GGUFBrain(BaseBrain):
         prompt: builds the prompt; by default from the model's chat template.
         state_cache: directory where the prefix's KV state is saved for the next start
             (True: ``$EDGEAGENT_CACHE`` or the user cache dir; False: never saved).
+        adapter: a llama.cpp LoRA adapter GGUF applied to the model (e.g. a distilled student
+            made by ``edgeagent distill --lora``); its ``edgeagent.prompt`` key picks the prompt.
     """
 
     def __init__(
@@ -65,10 +67,15 @@ class GGUFBrain(BaseBrain):
         prompt: PromptBuilder | None = None,
         name: str | None = None,
         state_cache: str | Path | bool = True,
+        adapter: str | Path | None = None,
         verbose: bool = False,
     ) -> None:
         self.model_path = resolve_model_path(model_path)
-        self.name = name or f"gguf:{self.model_path.stem}"
+        self.adapter = Path(adapter) if adapter is not None else None
+        if self.adapter is not None and not self.adapter.is_file():
+            raise ConfigError(f"LoRA adapter not found: {self.adapter}")
+        plus = f"+{self.adapter.stem}" if self.adapter is not None else ""
+        self.name = name or f"gguf:{self.model_path.stem}{plus}"
         self.n_ctx = n_ctx
         self.n_threads = n_threads or os.cpu_count() or 1
         self.max_calls = max_calls
@@ -84,6 +91,16 @@ class GGUFBrain(BaseBrain):
         self._grammar: GrammarBuilder | None = None
         self.last_timings: dict[str, float] = {}
         self.last_trace: DecodeTrace | None = None
+
+    @classmethod
+    def student(
+        cls, model_path: str | Path | None = None, *, adapter: str | Path | None = None, **kw: Any
+    ) -> GGUFBrain:
+        """The default model with the distilled student adapter that ships with edgeagent
+        (trained for the smart-home and robot toolkits), or with ``adapter``."""
+        from edgeagent.models import bundled_adapter_path
+
+        return cls(model_path, adapter=adapter or bundled_adapter_path(), **kw)
 
     # -- lifecycle -------------------------------------------------------------------------
     @property
@@ -108,6 +125,7 @@ class GGUFBrain(BaseBrain):
                 n_threads_batch=self.n_threads,
                 n_batch=512,
                 logits_all=False,
+                lora_path=str(self.adapter) if self.adapter is not None else None,
                 verbose=self.verbose,
             )
         except Exception as exc:
@@ -115,11 +133,14 @@ class GGUFBrain(BaseBrain):
         self._decoder = ConstrainedDecoder(self._llama, top_k=self.top_k)
         if self._prompt is None:
             meta = self._llama.metadata
+            style = meta.get("edgeagent.prompt")
+            if self.adapter is not None:
+                style = _adapter_meta(self._llama, "edgeagent.prompt") or style
             self._prompt = PromptBuilder(
                 meta.get("tokenizer.chat_template"),
                 bos_token=_token_text(self._llama, self._llama.token_bos()),
                 eos_token=_token_text(self._llama, self._llama.token_eos()),
-                compact=meta.get("edgeagent.prompt") == "compact",
+                compact=style == "compact",
             )
 
     def close(self) -> None:
@@ -208,10 +229,13 @@ class GGUFBrain(BaseBrain):
     def _state_path(self, tokens: list[int]) -> Path | None:
         if not self.state_cache:
             return None
-        stat = self.model_path.stat()
+        ident = ""
+        for f in (self.model_path, self.adapter):
+            if f is not None:
+                stat = f.stat()
+                ident += f"{f.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|"
         key = hashlib.sha256(
-            f"{self.model_path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|{self.n_ctx}|".encode()
-            + b",".join(str(t).encode() for t in tokens)
+            f"{ident}{self.n_ctx}|".encode() + b",".join(str(t).encode() for t in tokens)
         ).hexdigest()[:24]
         return self.state_cache / f"{self.model_path.stem}-{key}.kv"
 
@@ -300,6 +324,20 @@ def _state_dir(setting: str | Path | bool) -> Path | None:
         return Path(env) / "kv"
     base = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
     return base / "edgeagent" / "kv"
+
+
+def _adapter_meta(llama: Any, key: str) -> str | None:
+    """A string key of the loaded LoRA adapter's GGUF metadata (None when absent)."""
+    import ctypes
+
+    import llama_cpp
+
+    adapter = getattr(llama, "_lora_adapter", None)
+    if adapter is None:
+        return None
+    buf = ctypes.create_string_buffer(256)
+    n = llama_cpp.llama_adapter_meta_val_str(adapter, key.encode(), buf, len(buf))
+    return buf.value.decode("utf-8", errors="replace") if n >= 0 else None
 
 
 def _token_text(llama: Any, token: int) -> str:

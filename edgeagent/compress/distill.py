@@ -42,6 +42,8 @@ class DistillConfig(BaseModel):
     alpha: float = Field(default=0.5, ge=0, le=1, description="KD weight vs. hard labels")
     checkpoint_every: int = Field(default=0, ge=0)
     threads: int | None = None
+    lora_rank: int = Field(default=0, ge=0, description="LoRA rank (0: full fine-tuning)")
+    lora_alpha: int = Field(default=32, gt=0, description="LoRA scale numerator (alpha / r)")
 
 
 @dataclass(frozen=True)
@@ -111,7 +113,8 @@ def train(
     encoded = [encode(tokenizer, p, config.max_len) for p in pairs]
     pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
     model.train()
-    opt = torch.optim.AdamW(model.parameters(), lr=config.lr, weight_decay=config.weight_decay)
+    trainable = [p for p in model.parameters() if p.requires_grad]
+    opt = torch.optim.AdamW(trainable, lr=config.lr, weight_decay=config.weight_decay)
 
     def lr_at(step: int) -> float:
         if step < config.warmup:
@@ -145,7 +148,7 @@ def train(
             soft = kd_loss(out.logits[:, :-1], t_logits[:, :-1], mask, config.temperature)
             loss = (1 - config.alpha) * loss + config.alpha * soft
         loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        torch.nn.utils.clip_grad_norm_(trainable, 1.0)
         opt.step()
         sched.step()
         opt.zero_grad(set_to_none=True)
@@ -156,6 +159,25 @@ def train(
             model.save_pretrained(checkpoint_dir / f"step-{step + 1}")
     model.eval()
     return losses
+
+
+def add_lora(model: Any, config: DistillConfig) -> Any:
+    """Wrap ``model`` with LoRA adapters (PEFT) on every attention and MLP projection; only
+    the adapters train. The base stays as loaded, so the adapter applies to the original GGUF."""
+    try:
+        import peft
+    except ImportError as exc:
+        raise MissingDependencyError("peft", "student") from exc
+    from edgeagent.compress.gguf_export import LORA_TARGET_MODULES
+
+    lora = peft.LoraConfig(
+        r=config.lora_rank,
+        lora_alpha=config.lora_alpha,
+        target_modules=LORA_TARGET_MODULES,
+        lora_dropout=0.0,
+        bias="none",
+    )
+    return peft.get_peft_model(model, lora)
 
 
 def load_gguf_as_transformers(path: str | Path) -> tuple[Any, Any]:

@@ -147,6 +147,78 @@ def export_llama(
     return out
 
 
+# transformers (HF Llama) module -> llama.cpp tensor name, and whether rows are rotary-permuted
+_LORA_TARGETS = {
+    "self_attn.q_proj": ("attn_q", "q"),
+    "self_attn.k_proj": ("attn_k", "k"),
+    "self_attn.v_proj": ("attn_v", None),
+    "self_attn.o_proj": ("attn_output", None),
+    "mlp.gate_proj": ("ffn_gate", None),
+    "mlp.up_proj": ("ffn_up", None),
+    "mlp.down_proj": ("ffn_down", None),
+}
+LORA_TARGET_MODULES = [name.split(".")[-1] for name in _LORA_TARGETS]
+
+
+def export_lora(
+    model: Any,
+    out_path: str | Path,
+    *,
+    alpha: float,
+    dtype: str = "F16",
+    metadata: Mapping[str, str] | None = None,
+) -> Path:
+    """Write the LoRA weights of a PEFT-wrapped Llama as a llama.cpp adapter GGUF.
+
+    llama.cpp computes ``W x + (alpha / r) · B A x`` for every ``blk.N.<tensor>.weight`` with a
+    ``.lora_a`` (r × in) and ``.lora_b`` (out × r) pair; B's rows of the query and key
+    projections get the same rotary permutation as the base weights (see ``export_llama``).
+    """
+    gguf = _gguf()
+    cfg = model.config
+    if getattr(cfg, "model_type", "") != "llama":
+        raise ConfigError(f"LoRA export supports Llama-architecture models, not {cfg.model_type!r}")
+    n_head = cfg.num_attention_heads
+    heads = {"q": n_head, "k": getattr(cfg, "num_key_value_heads", None) or n_head}
+    state = {k: v for k, v in model.state_dict().items() if ".lora_" in k}
+    if not state:
+        raise ConfigError("the model has no LoRA weights to export")
+    out = Path(out_path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    writer = gguf.GGUFWriter(str(out), "llama")
+    writer.add_string("general.type", "adapter")
+    writer.add_string("adapter.type", "lora")
+    writer.add_float32("adapter.lora.alpha", float(alpha))
+    for key, value in (metadata or {}).items():
+        writer.add_string(f"edgeagent.{key}", str(value))
+    mat = np.float16 if dtype == "F16" else np.float32
+    written = 0
+    for i in range(cfg.num_hidden_layers):
+        for module, (tensor, rotary) in _LORA_TARGETS.items():
+            a_key = next((k for k in state if f"layers.{i}.{module}.lora_A." in k), None)
+            b_key = next((k for k in state if f"layers.{i}.{module}.lora_B." in k), None)
+            if a_key is None or b_key is None:
+                continue
+            a = state[a_key].detach().float().cpu().numpy()
+            b = state[b_key].detach().float().cpu().numpy()
+            if rotary:
+                b = _permute(b, heads[rotary])
+            writer.add_tensor(
+                f"blk.{i}.{tensor}.weight.lora_a", np.ascontiguousarray(a.astype(mat))
+            )
+            writer.add_tensor(
+                f"blk.{i}.{tensor}.weight.lora_b", np.ascontiguousarray(b.astype(mat))
+            )
+            written += 1
+    if not written:
+        raise ConfigError("no LoRA weights on the projections llama.cpp can adapt")
+    writer.write_header_to_file()
+    writer.write_kv_data_to_file()
+    writer.write_tensors_to_file()
+    writer.close()
+    return out
+
+
 def quantize(src: str | Path, dst: str | Path, kind: str = "Q4_K_M", *, threads: int = 0) -> Path:
     """Quantize a F16/F32 GGUF with llama.cpp's quantizer (through llama-cpp-python)."""
     import llama_cpp

@@ -10,8 +10,14 @@ from typing import Any
 
 from edgeagent.brains.prompt import PromptBuilder
 from edgeagent.cases import Case, ExpectedCall, load_cases
-from edgeagent.compress.distill import DistillConfig, load_gguf_as_transformers, make_pairs, train
-from edgeagent.compress.gguf_export import export_llama, quantize
+from edgeagent.compress.distill import (
+    DistillConfig,
+    add_lora,
+    load_gguf_as_transformers,
+    make_pairs,
+    train,
+)
+from edgeagent.compress.gguf_export import export_llama, export_lora, quantize
 from edgeagent.errors import ConfigError
 from edgeagent.factory import build_toolset
 from edgeagent.models import resolve_model_path
@@ -78,8 +84,10 @@ def distill_to_gguf(
     config: DistillConfig | None = None,
     quant: str = "Q8_0",
     progress: Callable[[int, float], None] | None = None,
+    command: str | None = None,
 ) -> dict[str, Any]:
-    """Fine-tune the ``init`` GGUF model on the cases; write F16 and quantized GGUF students."""
+    """Fine-tune the ``init`` GGUF model on the cases; write F16 and quantized GGUF students
+    (or, with ``config.lora_rank``, a LoRA adapter). ``command`` is recorded in the report."""
     config = config or DistillConfig()
     init_path = resolve_model_path(init)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -93,17 +101,26 @@ def distill_to_gguf(
     )
     eos = tokenizer.eos_token or ""
     pairs = make_pairs(cases, toolsets, prompt, eos)
+    if config.lora_rank:
+        model = add_lora(model, config)
     t = time.perf_counter()
     losses = train(model, tokenizer, pairs, config, progress=progress)
     train_s = time.perf_counter() - t
     meta = {"prompt": "compact", "suites": ",".join(toolsets), "init": init_path.name}
-    f16 = export_llama(
-        model, out_dir / "student-f16.gguf", template_gguf=init_path, dtype="F16", metadata=meta
-    )
-    files = {"F16": str(f16)}
-    if quant and quant != "F16":
-        files[quant] = str(quantize(f16, out_dir / f"student-{quant.lower()}.gguf", quant))
+    if config.lora_rank:
+        adapter = export_lora(
+            model, out_dir / "student-lora.gguf", alpha=config.lora_alpha, metadata=meta
+        )
+        files = {"LoRA": str(adapter)}
+    else:
+        f16 = export_llama(
+            model, out_dir / "student-f16.gguf", template_gguf=init_path, dtype="F16", metadata=meta
+        )
+        files = {"F16": str(f16)}
+        if quant and quant != "F16":
+            files[quant] = str(quantize(f16, out_dir / f"student-{quant.lower()}.gguf", quant))
     report = {
+        "command": command,
         "cases": len(cases),
         "suites": list(toolsets),
         "init": str(init_path),
