@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shlex
 import sys
 import time
 from collections.abc import Iterator
@@ -46,6 +47,30 @@ def main(
 WorldOpt = Annotated[
     str, typer.Option("--world", "-w", help="Toolkit/world: smart_home, robot, or any plugin.")
 ]
+BrainOpt = Annotated[
+    Optional[str],  # noqa: UP045
+    typer.Option(
+        "--brain",
+        "-b",
+        help="Local brain plugin (student, gguf, ...); default: the best one shipped for the world.",
+    ),
+]
+ModelOpt = Annotated[
+    Optional[Path],  # noqa: UP045
+    typer.Option("--model", "-m", help="GGUF model file (default: the packaged SmolLM2-135M)."),
+]
+AdapterOpt = Annotated[
+    Optional[Path],  # noqa: UP045
+    typer.Option("--adapter", help="LoRA adapter GGUF for the model (edgeagent distill --lora)."),
+]
+
+
+def _local_brain(
+    brain: str | None, model: Path | None, adapter: Path | None, suites: list[str]
+) -> Any:
+    from edgeagent.factory import build_local_brain
+
+    return build_local_brain(brain, model=model, adapter=adapter, suites=suites)
 
 
 @app.command()
@@ -57,11 +82,9 @@ def run(
             "--input", "-i", help="Observations: a JSONL file (or text, one utterance a line)."
         ),
     ] = None,
-    brain: Annotated[str, typer.Option("--brain", "-b", help="Brain plugin name.")] = "gguf",
-    model: Annotated[
-        Optional[Path],  # noqa: UP045
-        typer.Option("--model", "-m", help="GGUF model file (default: the packaged SmolLM2-135M)."),
-    ] = None,
+    brain: BrainOpt = None,
+    model: ModelOpt = None,
+    adapter: AdapterOpt = None,
     db: Annotated[
         Optional[Path],  # noqa: UP045
         typer.Option("--db", help="Decision log (SQLite); default $EDGEAGENT_DB or the state dir."),
@@ -94,7 +117,8 @@ def run(
     try:
         toolset = build_toolset([world])
         telemetry = Telemetry(db or default_db_path(), session=f"cli-{world}")
-        the_brain, the_policy = _routed_brain(brain, model, cloud, policy, telemetry)
+        local = _local_brain(brain, model, adapter, [world])
+        the_brain, the_policy = _routed_brain(local, cloud, policy, telemetry)
     except EdgeAgentError as exc:
         err_console.print(f"[red]error:[/] {exc}")
         raise typer.Exit(2) from exc
@@ -133,12 +157,11 @@ def run(
 
 
 def _routed_brain(
-    brain: str, model: Path | None, cloud: str | None, policy: str | None, telemetry: Any
+    local: Any, cloud: str | None, policy: str | None, telemetry: Any
 ) -> tuple[Any, Any]:
     from edgeagent.brains.escalating import EscalatingBrain
-    from edgeagent.factory import build_brain, build_cloud, build_policy
+    from edgeagent.factory import build_cloud, build_policy
 
-    local = build_brain(brain, model=model)
     if cloud is None and policy is None:
         return local, None
     the_policy = build_policy(policy)
@@ -240,8 +263,9 @@ def calibrate(
         Optional[Path],  # noqa: UP045
         typer.Option("--cases", help="Calibrate on a labelled case file, running the local brain."),
     ] = None,
-    brain: Annotated[str, typer.Option("--brain", "-b", help="Local brain for --cases.")] = "gguf",
-    model: Annotated[Optional[Path], typer.Option("--model", "-m")] = None,  # noqa: UP045
+    brain: BrainOpt = None,
+    model: ModelOpt = None,
+    adapter: AdapterOpt = None,
     target_offload: Annotated[
         Optional[float],  # noqa: UP045
         typer.Option("--target-offload", min=0.0, max=1.0, help="Fraction sent to the cloud."),
@@ -268,7 +292,11 @@ def calibrate(
         raise typer.Exit(2)
     try:
         base = build_policy(policy)
-        items = _scored_from_db(db) if db is not None else _scored_from_cases(cases, brain, model)  # type: ignore[arg-type]
+        if db is not None:
+            items = _scored_from_db(db)
+        else:
+            assert cases is not None  # exactly one of them, checked above
+            items = _scored_from_cases(cases, brain, model, adapter)
         if target_offload is not None:
             op = calibration.for_offload(items, target_offload)
         else:
@@ -301,16 +329,18 @@ def _scored_from_db(db: Path) -> list[Any]:
     return items
 
 
-def _scored_from_cases(path: Path, brain: str, model: Path | None) -> list[Any]:
+def _scored_from_cases(
+    path: Path, brain: str | None, model: Path | None, adapter: Path | None
+) -> list[Any]:
     from rich.progress import track
 
     from edgeagent.calibration import Scored
     from edgeagent.cases import load_cases
-    from edgeagent.factory import build_brain, build_toolset
+    from edgeagent.factory import build_toolset
     from edgeagent.scoring import calls_match
 
     cases = load_cases(path)
-    local = build_brain(brain, model=model)
+    local = _local_brain(brain, model, adapter, sorted({c.suite for c in cases}))
     toolsets = {suite: build_toolset([suite]) for suite in sorted({c.suite for c in cases})}
     items = []
     try:
@@ -348,8 +378,19 @@ def distill(
     quant: Annotated[
         str, typer.Option(help="Also write this quantization (Q8_0, Q4_K_M, ...).")
     ] = "Q8_0",
+    lora: Annotated[
+        int,
+        typer.Option(
+            min=0, help="Train a LoRA adapter of this rank instead of all weights (0: full)."
+        ),
+    ] = 0,
+    lora_alpha: Annotated[int, typer.Option(min=1)] = 32,
 ) -> None:
-    """Distill teacher decisions into a small student model, written as GGUF for the GGUF brain."""
+    """Distill teacher decisions into a small student model, written as GGUF for the GGUF brain.
+
+    With --lora R only a rank-R adapter trains; it is written as a llama.cpp LoRA GGUF
+    (a few MB) that the GGUF brain applies to the --init model (--adapter).
+    """
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
     from edgeagent.compress.distill import DistillConfig
@@ -357,7 +398,9 @@ def distill(
 
     try:
         cases = gather_cases(data or [], seed=seed, db=db, db_suite=db_world)
-        config = DistillConfig(steps=steps, batch_size=batch, lr=lr, seed=seed)
+        config = DistillConfig(
+            steps=steps, batch_size=batch, lr=lr, seed=seed, lora_rank=lora, lora_alpha=lora_alpha
+        )
         with Progress(
             TextColumn("distilling"), BarColumn(), TextColumn("{task.completed}/{task.total} loss {task.fields[loss]:.3f}"),
             TimeRemainingColumn(), console=err_console,
@@ -366,6 +409,7 @@ def distill(
             report = distill_to_gguf(
                 cases, out, init=init, config=config, quant=quant,
                 progress=lambda step, loss: bar.update(task, completed=step, loss=loss),
+                command=" ".join(["edgeagent", *map(shlex.quote, sys.argv[1:])]),
             )  # fmt: skip
     except EdgeAgentError as exc:
         err_console.print(f"[red]error:[/] {exc}")
@@ -428,13 +472,9 @@ def eval_(
     cases: Annotated[
         Path, typer.Argument(help="Case file: the shared JSONL case format or a BFCL file.")
     ],
-    brain: Annotated[
-        str, typer.Option("--brain", "-b", help="Local brain plugin name, or a GGUF file.")
-    ] = "gguf",
-    model: Annotated[
-        Optional[Path],  # noqa: UP045
-        typer.Option("--model", "-m", help="GGUF model file (default: the packaged SmolLM2-135M)."),
-    ] = None,
+    brain: BrainOpt = None,
+    model: ModelOpt = None,
+    adapter: AdapterOpt = None,
     cloud: Annotated[
         Optional[str],  # noqa: UP045
         typer.Option(
@@ -468,13 +508,12 @@ def eval_(
     from edgeagent.evaluation.command import default_out_dir, evaluate_file
 
     out_dir = out or default_out_dir(cases)
-    if brain.endswith(".gguf") and model is None:
-        brain, model = "gguf", Path(brain)
     try:
         results = evaluate_file(
             cases,
             brain=brain,
             model=model,
+            adapter=adapter,
             cloud=cloud,
             policy=policy,
             out_dir=out_dir,
@@ -533,6 +572,77 @@ def _print_eval(r: dict[str, Any], out_dir: Path) -> None:
         f" · AUROC {auroc} · ECE {r['ece']:.3f}"
     )
     console.print(f"results, report and plots in [bold]{out_dir}[/]")
+
+
+compress_app = typer.Typer(
+    help="Quantize models and compare every variant's size, speed and accuracy."
+)
+app.add_typer(compress_app, name="compress")
+
+
+@compress_app.command("quantize")
+def compress_quantize(
+    model: Annotated[Path, typer.Argument(help="An F16/F32 GGUF model.")],
+    kind: Annotated[
+        list[str], typer.Option("--type", "-t", help="Q8_0, Q5_K_M, Q4_K_M, ...; repeatable.")
+    ] = ["Q8_0", "Q5_K_M", "Q4_K_M"],  # noqa: B006 - typer reads the default
+    out_dir: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option("--out", "-o", help="Folder for the outputs (default: beside the input)."),
+    ] = None,
+) -> None:
+    """Quantize a GGUF with llama.cpp's quantizer; prints each output's size against the input."""
+    from edgeagent.compress.gguf_export import quantize
+
+    if not model.is_file():
+        err_console.print(f"[red]error:[/] model file not found: {model}")
+        raise typer.Exit(2)
+    folder = out_dir or model.parent
+    base = model.stat().st_size
+    stem = model.stem.removesuffix("-f16").removesuffix("-f32")
+    for k in kind:
+        try:
+            out = quantize(model, folder / f"{stem}-{k.lower()}.gguf", k)
+        except EdgeAgentError as exc:
+            err_console.print(f"[red]error:[/] {exc}")
+            raise typer.Exit(2) from exc
+        size = out.stat().st_size
+        console.print(f"{k:8} {out}  {size / 2**20:8.1f} MB  {size / base:6.1%} of {model.name}")
+
+
+@compress_app.command("report")
+def compress_report(
+    variants: Annotated[
+        list[str],
+        typer.Argument(
+            help="MODEL.gguf or MODEL.gguf:ADAPTER.gguf ('default': the packaged model)."
+        ),
+    ],
+    cases: Annotated[
+        list[Path], typer.Option("--cases", "-c", help="Case file(s) to score on; repeatable.")
+    ],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the report.")] = Path(
+        "compress-report"
+    ),
+    limit: Annotated[
+        Optional[int],  # noqa: UP045
+        typer.Option("--limit", "-n", min=1, help="A seeded sample of N cases per file."),
+    ] = None,
+    seed: int = 0,
+) -> None:
+    """Measure each variant (own process): parameters, size, peak RSS, p50 latency, accuracy;
+    write a markdown table, JSON and an accuracy-vs-size Pareto plot."""
+    from edgeagent.compress.report import Variant, measure_all, to_markdown, write_report
+
+    try:
+        parsed = [Variant.parse(v) for v in variants]
+        rows = measure_all(parsed, cases, limit, seed)
+    except EdgeAgentError as exc:
+        err_console.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(2) from exc
+    write_report(rows, out)
+    console.print(to_markdown(rows))
+    console.print(f"report, JSON and plot in [bold]{out}[/]")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -34,6 +34,15 @@ def build_toolset(
     return registry.toolset()
 
 
+def default_brain_name(suites: Sequence[str]) -> str:
+    """The best local brain edgeagent ships for these worlds: the distilled student where it
+    was trained for all of them, else the zero-shot GGUF brain (which reads any toolset)."""
+    from edgeagent.models import bundled_adapter_suites
+
+    trained = set(bundled_adapter_suites())
+    return "student" if suites and trained >= set(suites) else DEFAULT_BRAIN
+
+
 def build_brain(
     name: str = DEFAULT_BRAIN,
     *,
@@ -51,6 +60,21 @@ def build_brain(
     except TypeError as exc:
         raise ConfigError(f"brain {name!r} does not accept these options: {exc}") from exc
     return brain
+
+
+def build_local_brain(
+    name: str | None = None,
+    *,
+    model: str | Path | None = None,
+    adapter: str | Path | None = None,
+    suites: Sequence[str] = (DEFAULT_WORLD,),
+) -> Brain:
+    """A local brain by name; None picks the best one shipped for ``suites`` (a model or
+    adapter given without a name means the GGUF brain with them)."""
+    if name is None:
+        name = DEFAULT_BRAIN if (model or adapter) else default_brain_name(suites)
+    options: dict[str, Any] = {"adapter": adapter} if adapter is not None else {}
+    return build_brain(name, model=model, **options)
 
 
 def build_policy(spec: str | Path | None, plugins: PluginRegistry[Any] | None = None) -> Any:

@@ -36,3 +36,31 @@ def resolve_model_path(model: str | Path | None) -> Path:
     if not path.is_file():
         raise ConfigError(f"model file not found: {path}")
     return path
+
+
+# The distilled student that ships with edgeagent: a LoRA adapter for the default model,
+# trained on the first-party toolkits' generated requests; ``distill.json`` beside it records
+# how (the command that rebuilds it is in ``students/README.md``).
+STUDENTS_DIR = Path(__file__).with_name("students")
+BUNDLED_ADAPTER = STUDENTS_DIR / "student-lora.gguf"
+BUNDLED_ADAPTER_INFO = STUDENTS_DIR / "distill.json"
+
+
+def bundled_adapter_path() -> Path:
+    """The shipped student adapter; a clear error when it is missing from this install."""
+    if not BUNDLED_ADAPTER.is_file():
+        raise ConfigError(
+            f"the bundled student adapter is missing ({BUNDLED_ADAPTER}); rebuild it with the"
+            " command in edgeagent/students/README.md or use --brain gguf"
+        )
+    return BUNDLED_ADAPTER
+
+
+def bundled_adapter_suites() -> list[str]:
+    """The worlds the shipped student was trained for ([] when it is not installed)."""
+    import json
+
+    if not (BUNDLED_ADAPTER.is_file() and BUNDLED_ADAPTER_INFO.is_file()):
+        return []
+    info = json.loads(BUNDLED_ADAPTER_INFO.read_text(encoding="utf-8"))
+    return [str(s) for s in info.get("suites", [])]

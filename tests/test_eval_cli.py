@@ -49,7 +49,7 @@ def case_file(tmp_path: Path) -> Path:
 @pytest.fixture
 def scripted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     seen: list[str] = []
-    monkeypatch.setattr(command, "_build_local", lambda brain, model: _local(seen))
+    monkeypatch.setattr(command, "_build_local", lambda *args: _local(seen))
     return seen
 
 

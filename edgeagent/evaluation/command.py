@@ -39,10 +39,12 @@ def default_out_dir(cases_file: Path) -> Path:
     return Path(f"eval-{cases_file.stem}")
 
 
-def _build_local(brain: str, model: Path | None) -> Brain:
-    from edgeagent.factory import build_brain
+def _build_local(
+    brain: str | None, model: Path | None, adapter: Path | None, suites: list[str]
+) -> Brain:
+    from edgeagent.factory import build_local_brain
 
-    return build_brain(brain, model=model)
+    return build_local_brain(brain, model=model, adapter=adapter, suites=suites)
 
 
 def _build_cloud(spec: str | None, cases: Sequence[EvalCase], source: str) -> Brain:
@@ -69,8 +71,9 @@ def _live_figures(records: Sequence[CaseRecord]) -> str:
 def evaluate_file(
     cases_file: Path,
     *,
-    brain: str = "gguf",
+    brain: str | None = None,
     model: Path | None = None,
+    adapter: Path | None = None,
     cloud: str | None = None,
     policy: str | None = None,
     out_dir: Path | None = None,
@@ -93,13 +96,14 @@ def evaluate_file(
     out_dir = out_dir or default_out_dir(cases_file)
     cases = select(load_eval_cases(cases_file), limit, seed)
     the_policy = build_policy(policy)
-    local = _build_local(brain, model)
+    local = _build_local(brain, model, adapter, sorted({c.suite for c in cases}))
     the_cloud = _build_cloud(cloud, cases, cases_file.name)
     meta: dict[str, Any] = {
         "cases_file": str(cases_file),
         "cases_sha256": file_sha256(cases_file),
         "brain": local.name,
         "model": str(model or getattr(local, "model_path", None) or ""),
+        "adapter": str(getattr(local, "adapter", None) or ""),
         "cloud": the_cloud.name,
         "policy": the_policy.name,
         "threshold": the_policy.config.threshold,

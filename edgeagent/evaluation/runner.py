@@ -278,7 +278,9 @@ class Evaluation:
 
 
 # Settings that must match for a run to be resumed from its records.
-_RESUME_KEYS = ("cases_file", "cases_sha256", "brain", "model", "cloud", "policy", "seed", "limit")
+_RESUME_KEYS = (
+    "cases_file", "cases_sha256", "brain", "model", "adapter", "cloud", "policy", "seed", "limit",
+)  # fmt: skip
 
 
 def read_records(path: Path, ids: set[str] | None = None) -> list[CaseRecord]:

@@ -1,0 +1,215 @@
+"""``edgeagent compress report``: size, memory, speed and accuracy of every model variant.
+
+Each variant (a GGUF model, optionally with a LoRA adapter) is measured in its own process so
+its peak RSS is its own: parameters, file size, peak RSS, p50/p95 decision latency and
+exact-match accuracy of the local brain alone on each case file (scored like ``edgeagent eval``:
+fresh world per case, the case's match rule). The report is a markdown table, the same rows as
+JSON, and a Pareto plot of accuracy against size.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from edgeagent.errors import ConfigError
+
+
+class Variant(BaseModel):
+    """A model file, optionally with a LoRA adapter applied to it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    model: Path
+    adapter: Path | None = None
+
+    @classmethod
+    def parse(cls, spec: str) -> Variant:
+        """``MODEL.gguf`` or ``MODEL.gguf:ADAPTER.gguf`` (``default`` = the packaged model)."""
+        from edgeagent.models import default_gguf_path
+
+        model, _, adapter = spec.partition(":")
+        path = default_gguf_path() if model in ("", "default") else Path(model)
+        for f in (path, Path(adapter) if adapter else None):
+            if f is not None and not f.is_file():
+                raise ConfigError(f"model file not found: {f}")
+        return cls(model=path, adapter=Path(adapter) if adapter else None)
+
+    @property
+    def label(self) -> str:
+        return self.model.stem + (f" + {self.adapter.stem}" if self.adapter else "")
+
+    @property
+    def size_mb(self) -> float:
+        files = [self.model, *([self.adapter] if self.adapter else [])]
+        return sum(f.stat().st_size for f in files) / 2**20
+
+
+def measure(
+    variant: Variant, case_files: Sequence[Path], limit: int | None = None, seed: int = 0
+) -> dict[str, Any]:
+    """Measure one variant in this process (call it in a fresh one: see :func:`measure_all`)."""
+    import llama_cpp
+
+    from edgeagent.brains.gguf import GGUFBrain
+    from edgeagent.evaluation.metrics import percentiles
+    from edgeagent.evaluation.runner import load_eval_cases, run_tier, select
+
+    brain = GGUFBrain(variant.model, adapter=variant.adapter)
+    row: dict[str, Any] = {
+        "variant": variant.label,
+        "model": str(variant.model),
+        "adapter": str(variant.adapter) if variant.adapter else None,
+        "size_mb": round(variant.size_mb, 2),
+        "params_m": round(llama_cpp.llama_model_n_params(brain.llama.model) / 1e6, 2),
+        "files": {},
+    }
+    try:
+        for path in case_files:
+            cases = select(load_eval_cases(path), limit, seed)
+            if cases:
+                brain.warm_up(cases[0].make_toolset())
+            outcomes = [run_tier(brain, case)[0] for case in cases]
+            lat = percentiles([o.latency_ms for o in outcomes])
+            row["files"][Path(path).name] = {
+                "cases": len(outcomes),
+                "accuracy": round(sum(o.correct for o in outcomes) / max(1, len(outcomes)), 4),
+                "invalid": sum(o.kind == "invalid" for o in outcomes),
+                "p50_ms": round(lat["p50"] or 0.0, 1),
+                "p95_ms": round(lat["p95"] or 0.0, 1),
+            }
+    finally:
+        brain.close()
+    row["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    return row
+
+
+def measure_all(
+    variants: Sequence[Variant], case_files: Sequence[Path], limit: int | None = None, seed: int = 0
+) -> list[dict[str, Any]]:
+    """Measure each variant in its own subprocess (so peak RSS is per variant)."""
+    rows = []
+    for v in variants:
+        spec = f"{v.model}:{v.adapter}" if v.adapter else str(v.model)
+        cmd = [sys.executable, "-m", "edgeagent.compress.report", spec, "--seed", str(seed)]
+        cmd += ["--limit", str(limit or 0), *map(str, case_files)]
+        done = subprocess.run(cmd, capture_output=True, text=True)
+        if done.returncode != 0:
+            raise ConfigError(f"measuring {v.label} failed:\n{done.stderr[-2000:]}")
+        rows.append(json.loads(done.stdout.strip().splitlines()[-1]))
+    return rows
+
+
+def to_markdown(rows: Sequence[dict[str, Any]]) -> str:
+    files = sorted({f for r in rows for f in r["files"]})
+    head = ["variant", "params (M)", "size (MB)", "peak RSS (MB)"]
+    for f in files:
+        head += [f"{f} accuracy", f"{f} p50 ms", f"{f} p95 ms"]
+    lines = ["| " + " | ".join(head) + " |", "|---|" + "---:|" * (len(head) - 1)]
+    for r in rows:
+        cells = [
+            r["variant"],
+            f"{r['params_m']:.1f}",
+            f"{r['size_mb']:.1f}",
+            f"{r['peak_rss_mb']:.0f}",
+        ]
+        for f in files:
+            m = r["files"].get(f)
+            cells += (
+                [f"{m['accuracy']:.1%}", f"{m['p50_ms']:.0f}", f"{m['p95_ms']:.0f}"]
+                if m
+                else ["–"] * 3
+            )
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def pareto(rows: Sequence[dict[str, Any]], file: str) -> list[dict[str, Any]]:
+    """The rows no other row beats on both size (smaller) and accuracy (higher) for ``file``."""
+    have = [r for r in rows if file in r["files"]]
+    front = []
+    for r in have:
+        acc, size = r["files"][file]["accuracy"], r["size_mb"]
+        beaten = any(
+            o["files"][file]["accuracy"] >= acc
+            and o["size_mb"] <= size
+            and (o["files"][file]["accuracy"] > acc or o["size_mb"] < size)
+            for o in have
+        )
+        if not beaten:
+            front.append(r)
+    return sorted(front, key=lambda r: r["size_mb"])
+
+
+def write_report(rows: Sequence[dict[str, Any]], out_dir: Path) -> list[Path]:
+    """``report.json``, ``report.md`` and ``pareto.png`` (accuracy vs size per case file)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    files = sorted({f for r in rows for f in r["files"]})
+    (out_dir / "report.json").write_text(json.dumps(list(rows), indent=2), encoding="utf-8")
+    md = ["# edgeagent compress report", "", to_markdown(rows)]
+    md += [
+        "Accuracy: exact match under each case's rule, the local brain alone (no cloud), every"
+        " case in a fresh world. Latency: one decision, this machine. Peak RSS: the measuring"
+        " process with that variant loaded.",
+        "",
+        "![Accuracy vs size](pareto.png)",
+        "",
+    ]
+    (out_dir / "report.md").write_text("\n".join(md), encoding="utf-8")
+    fig, ax = plt.subplots(figsize=(7, 5), dpi=120)
+    for i, f in enumerate(files):
+        have = [r for r in rows if f in r["files"]]
+        xs = [r["size_mb"] for r in have]
+        ys = [r["files"][f]["accuracy"] * 100 for r in have]
+        ax.scatter(xs, ys, label=f, color=f"C{i}", zorder=3)
+        for r, x, y in zip(have, xs, ys, strict=True):
+            ax.annotate(r["variant"], (x, y), textcoords="offset points", xytext=(5, 4), fontsize=7)
+        front = pareto(rows, f)
+        ax.plot(
+            [r["size_mb"] for r in front],
+            [r["files"][f]["accuracy"] * 100 for r in front],
+            color=f"C{i}",
+            linestyle="--",
+            alpha=0.6,
+        )
+    ax.set_xscale("log")
+    ax.set_xlabel("file size (MB, log scale)")
+    ax.set_ylabel("exact-match accuracy, no cloud (%)")
+    ax.set_ylim(0, 100)
+    ax.set_title("Accuracy vs size (dashed: Pareto front)")
+    ax.grid(True, alpha=0.3)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(out_dir / "pareto.png")
+    plt.close(fig)
+    return [out_dir / "report.json", out_dir / "report.md", out_dir / "pareto.png"]
+
+
+def _main(argv: Sequence[str]) -> None:
+    """``python -m edgeagent.compress.report SPEC [--limit N] [--seed S] FILE...`` → JSON row."""
+    import argparse
+
+    ap = argparse.ArgumentParser()
+    ap.add_argument("spec")
+    ap.add_argument("files", nargs="+", type=Path)
+    ap.add_argument("--limit", type=int, default=0)
+    ap.add_argument("--seed", type=int, default=0)
+    args = ap.parse_args(argv)
+    row = measure(Variant.parse(args.spec), args.files, args.limit or None, args.seed)
+    print(json.dumps(row))
+
+
+if __name__ == "__main__":
+    _main(sys.argv[1:])
