@@ -385,6 +385,10 @@ def distill(
         ),
     ] = 0,
     lora_alpha: Annotated[int, typer.Option(min=1)] = 32,
+    init_adapter: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option("--init-adapter", help="Continue training this LoRA adapter GGUF."),
+    ] = None,
 ) -> None:
     """Distill teacher decisions into a small student model, written as GGUF for the GGUF brain.
 
@@ -410,6 +414,7 @@ def distill(
                 cases, out, init=init, config=config, quant=quant,
                 progress=lambda step, loss: bar.update(task, completed=step, loss=loss),
                 command=" ".join(["edgeagent", *map(shlex.quote, sys.argv[1:])]),
+                init_adapter=init_adapter,
             )  # fmt: skip
     except EdgeAgentError as exc:
         err_console.print(f"[red]error:[/] {exc}")

@@ -83,6 +83,14 @@ def test_lora_adapter_computes_what_peft_computes(tiny, tokenizer, tmp_path: Pat
         adapted, tmp_path / "adapter.gguf", alpha=8, dtype="F32", metadata={"prompt": "compact"}
     )
     assert read_metadata(adapter) == {"prompt": "compact"}
+    from edgeagent.compress.gguf_export import read_lora
+
+    back, alpha, rank = read_lora(adapter, tiny.config)  # and back, for further training
+    state = adapted.state_dict()
+    assert (alpha, rank) == (8.0, 4) and len(back) == 2 * 7 * 2  # A and B, 7 modules, 2 layers
+    for key, value in back.items():
+        (match,) = [k for k in state if f"{key}." in k]
+        assert np.allclose(state[match].numpy(), value)
     ids = tokenizer("turn on the kitchen light please", add_special_tokens=False)["input_ids"]
     with torch.no_grad():
         want = adapted(torch.tensor([ids])).logits[0, -1].numpy()
@@ -206,6 +214,10 @@ def test_distill_cli_trains_a_lora_adapter_the_gguf_brain_applies(tiny, tmp_path
     adapter = out / "student-lora.gguf"
     assert report["files"] == {"LoRA": str(adapter)} and report["config"]["lora_rank"] == 2
     assert adapter.stat().st_size < init.stat().st_size / 5  # the adapter, not a model copy
+    again = [*args[:2], str(tmp_path / "more"), *args[3:], "--init-adapter", str(adapter)]
+    result = CliRunner().invoke(app, [*again, "--steps", "1", "--batch", "2"])
+    assert result.exit_code == 0, result.output  # training continues from the adapter
+    assert (tmp_path / "more" / "student-lora.gguf").stat().st_size == adapter.stat().st_size
     brain = GGUFBrain(init, adapter=adapter, state_cache=False)
     try:
         assert brain.prompt.compact  # read from the adapter's metadata

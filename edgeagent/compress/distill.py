@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import random
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from edgeagent.brains.prompt import PromptBuilder
 from edgeagent.callformat import render_calls
 from edgeagent.cases import Case
-from edgeagent.errors import MissingDependencyError
+from edgeagent.errors import ConfigError, MissingDependencyError
 from edgeagent.toolset import Toolset
 from edgeagent.types import ToolCall
 
@@ -161,23 +162,43 @@ def train(
     return losses
 
 
-def add_lora(model: Any, config: DistillConfig) -> Any:
+_LORA_KEY = re.compile(r"(model\.layers\.\d+\.\w+\.\w+)\.lora_([AB])\.")
+
+
+def add_lora(model: Any, config: DistillConfig, init_adapter: str | Path | None = None) -> Any:
     """Wrap ``model`` with LoRA adapters (PEFT) on every attention and MLP projection; only
-    the adapters train. The base stays as loaded, so the adapter applies to the original GGUF."""
+    the adapters train. The base stays as loaded, so the adapter applies to the original GGUF.
+
+    ``init_adapter`` (an adapter GGUF) continues training it: its rank and alpha win.
+    """
     try:
         import peft
     except ImportError as exc:
         raise MissingDependencyError("peft", "student") from exc
-    from edgeagent.compress.gguf_export import LORA_TARGET_MODULES
+    from edgeagent.compress.gguf_export import LORA_TARGET_MODULES, read_lora
 
+    rank, alpha, start = config.lora_rank, config.lora_alpha, None
+    if init_adapter is not None:
+        start, alpha_f, rank = read_lora(init_adapter, model.config)
+        alpha = round(alpha_f)
     lora = peft.LoraConfig(
-        r=config.lora_rank,
-        lora_alpha=config.lora_alpha,
-        target_modules=LORA_TARGET_MODULES,
-        lora_dropout=0.0,
-        bias="none",
+        r=rank, lora_alpha=alpha, target_modules=LORA_TARGET_MODULES, lora_dropout=0.0, bias="none"
     )
-    return peft.get_peft_model(model, lora)
+    wrapped = peft.get_peft_model(model, lora)
+    if start is not None:
+        torch = _torch()
+        loaded = 0
+        with torch.no_grad():
+            for name, param in wrapped.named_parameters():
+                m = _LORA_KEY.search(name)
+                if m and (key := f"{m.group(1)}.lora_{m.group(2)}") in start:
+                    param.copy_(torch.from_numpy(start[key]))
+                    loaded += 1
+        if loaded != len(start):
+            raise ConfigError(
+                f"{init_adapter}: {loaded} of {len(start)} LoRA tensors fit the model"
+            )
+    return wrapped
 
 
 def load_gguf_as_transformers(path: str | Path) -> tuple[Any, Any]:

@@ -46,6 +46,15 @@ def _permute(w: np.ndarray, n_head: int) -> np.ndarray:
     )
 
 
+def _unpermute(w: np.ndarray, n_head: int) -> np.ndarray:
+    """llama.cpp's rotary layout → HF's (inverse of :func:`_permute`)."""
+    return (
+        w.reshape(n_head, w.shape[0] // n_head // 2, 2, *w.shape[1:])
+        .swapaxes(1, 2)
+        .reshape(w.shape)
+    )
+
+
 def _copy_tokenizer(reader: Any, writer: Any) -> None:
     gguf = _gguf()
     for field in reader.fields.values():
@@ -217,6 +226,36 @@ def export_lora(
     writer.write_tensors_to_file()
     writer.close()
     return out
+
+
+def read_lora(path: str | Path, config: Any) -> tuple[dict[str, np.ndarray], float, int]:
+    """An adapter GGUF (as written by :func:`export_lora`) back in PEFT's naming and layout.
+
+    Returns ``({"model.layers.N.<module>.lora_A|B": array}, alpha, rank)`` for a Llama
+    ``config``; the keys match the ends of a PEFT model's ``state_dict`` keys.
+    """
+    gguf = _gguf()
+    reader = gguf.GGUFReader(str(path))
+    alpha_field = reader.fields.get("adapter.lora.alpha")
+    if alpha_field is None:
+        raise ConfigError(f"{path} is not a LoRA adapter GGUF")
+    alpha = float(alpha_field.parts[alpha_field.data[0]][0])
+    n_head = config.num_attention_heads
+    heads = {"q": n_head, "k": getattr(config, "num_key_value_heads", None) or n_head}
+    by_tensor = {tensor: (module, rotary) for module, (tensor, rotary) in _LORA_TARGETS.items()}
+    out: dict[str, np.ndarray] = {}
+    rank = 0
+    for t in reader.tensors:
+        # blk.N.<tensor>.weight.lora_a|b; GGUF lists dims fastest-first, numpy wants the reverse
+        _, layer, tensor, _, part = t.name.split(".")
+        module, rotary = by_tensor[tensor]
+        data = np.array(t.data, dtype=np.float32).reshape(list(reversed(t.shape.tolist())))
+        if part == "lora_b" and rotary:
+            data = _unpermute(data, heads[rotary])
+        if part == "lora_a":
+            rank = data.shape[0]
+        out[f"model.layers.{layer}.{module}.lora_{part[-1].upper()}"] = data
+    return out, alpha, rank
 
 
 def quantize(src: str | Path, dst: str | Path, kind: str = "Q4_K_M", *, threads: int = 0) -> Path:

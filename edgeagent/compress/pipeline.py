@@ -85,9 +85,11 @@ def distill_to_gguf(
     quant: str = "Q8_0",
     progress: Callable[[int, float], None] | None = None,
     command: str | None = None,
+    init_adapter: str | Path | None = None,
 ) -> dict[str, Any]:
     """Fine-tune the ``init`` GGUF model on the cases; write F16 and quantized GGUF students
-    (or, with ``config.lora_rank``, a LoRA adapter). ``command`` is recorded in the report."""
+    (or, with ``config.lora_rank``, a LoRA adapter; ``init_adapter`` continues training one).
+    ``command`` is recorded in the report."""
     config = config or DistillConfig()
     init_path = resolve_model_path(init)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -101,16 +103,15 @@ def distill_to_gguf(
     )
     eos = tokenizer.eos_token or ""
     pairs = make_pairs(cases, toolsets, prompt, eos)
-    if config.lora_rank:
-        model = add_lora(model, config)
+    if config.lora_rank or init_adapter is not None:
+        model = add_lora(model, config, init_adapter)
     t = time.perf_counter()
     losses = train(model, tokenizer, pairs, config, progress=progress)
     train_s = time.perf_counter() - t
     meta = {"prompt": "compact", "suites": ",".join(toolsets), "init": init_path.name}
-    if config.lora_rank:
-        adapter = export_lora(
-            model, out_dir / "student-lora.gguf", alpha=config.lora_alpha, metadata=meta
-        )
+    if config.lora_rank or init_adapter is not None:
+        alpha = model.peft_config["default"].lora_alpha
+        adapter = export_lora(model, out_dir / "student-lora.gguf", alpha=alpha, metadata=meta)
         files = {"LoRA": str(adapter)}
     else:
         f16 = export_llama(
