@@ -1,11 +1,11 @@
 """Harness overhead of ``edgeagent eval``: wall time against the brains' own decision time.
 
-Runs a full evaluation (default: the smart-home dev file, the default GGUF brain, the replay
+Runs a full evaluation (default: the smart-home dev file, the default local brain, the replay
 cloud) into a fresh temporary folder and prints the wall time of the evaluation loop, the sum
 of the decision times the brains report for the same cases, and their ratio (target <= 1.10).
 The command's whole wall time (model load, prefix warm-up, report and plots) is printed too.
 
-    python benchmarks/eval_speed.py [--cases FILE] [--limit N] [--model PATH]
+    python benchmarks/eval_speed.py [--cases FILE] [--limit N] [--brain NAME] [--model PATH] [--out DIR]
 """
 
 from __future__ import annotations

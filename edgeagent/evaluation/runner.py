@@ -157,7 +157,7 @@ def _snapshot(toolset: Toolset) -> dict[str, Any]:
     return snap
 
 
-def _perceive(observation: Observation, toolset: Toolset) -> Observation:
+def perceive(observation: Observation, toolset: Toolset) -> Observation:
     for world in toolset.worlds:
         world.observe_context(observation.context)
     return merge_context(observation, toolset.worlds)
@@ -180,7 +180,7 @@ def run_tier(brain: Brain, case: EvalCase) -> tuple[TierOutcome, Decision, Tools
     from edgeagent.agent import Agent
 
     toolset = case.make_toolset()
-    obs = _perceive(case.observation, toolset)
+    obs = perceive(case.observation, toolset)
     decision, latency = _safe_decide(brain, obs, toolset)
     changed = False
     if decision.acts:

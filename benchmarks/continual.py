@@ -1,0 +1,120 @@
+"""The learning loop: distilling the cloud's answers into the student lowers the offload.
+
+The smart-home dev file is split in two halves by a fixed hash of each case id. The escalating
+agent (local: the student; cloud: a replay of the labels) runs over half A, and every
+escalation's cloud answer is logged as a teacher example in a decision log, as a deployed agent
+would. One round of ``distill --db LOG --init-adapter STUDENT`` trains the student on them (mixed
+with generated requests so it keeps what it knew). Then the old and the new student decide
+half B: for the same routed accuracy, the offload each needs and the relative drop are printed.
+
+    python benchmarks/continual.py [--adapter ADAPTER.gguf] [--steps N] [--limit N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import tempfile
+import time
+from pathlib import Path
+
+from edgeagent.brains.escalating import EscalatingBrain
+from edgeagent.brains.gguf import GGUFBrain
+from edgeagent.cases import load_cases
+from edgeagent.compress.distill import DistillConfig
+from edgeagent.compress.pipeline import distill_to_gguf, gather_cases
+from edgeagent.evaluation.metrics import routing_curve
+from edgeagent.evaluation.runner import EvalCase, ReferenceBrain, from_case, perceive, run_tier
+from edgeagent.models import bundled_adapter_path
+from edgeagent.policies import DeclarativePolicy
+from edgeagent.telemetry import Telemetry
+
+ROOT = Path(__file__).resolve().parents[1]
+DEV = ROOT.parent / "shared" / "data" / "smart_home" / "dev.jsonl"
+TARGETS = (0.90, 0.95, 0.97)
+
+
+def half(case_id: str) -> str:
+    return "A" if int(hashlib.sha256(case_id.encode()).hexdigest()[:8], 16) % 2 == 0 else "B"
+
+
+def log_escalations(adapter: Path, cases: list[EvalCase], db: Path) -> tuple[int, float]:
+    """Run the escalating agent over ``cases``; cloud answers land in ``db``'s teacher table."""
+    telemetry = Telemetry(db, session="continual-A")
+    local = GGUFBrain(adapter=adapter)
+    routed = EscalatingBrain(
+        local,
+        ReferenceBrain(cases, "dev-A"),
+        policy=DeclarativePolicy(),
+        teacher=telemetry.record_teacher,
+    )
+    escalated = 0
+    for case in cases:
+        toolset = case.make_toolset()
+        escalated += routed.decide(perceive(case.observation, toolset), toolset).escalated
+    routed.close()
+    telemetry.close()
+    return escalated, escalated / len(cases)
+
+
+def offload_for(adapter: Path, cases: list[EvalCase]) -> tuple[float, dict[float, float | None]]:
+    """The student's local accuracy on ``cases`` and the least offload reaching each target."""
+    brain = GGUFBrain(adapter=adapter)
+    outcomes = [run_tier(brain, case)[0] for case in cases]
+    brain.close()
+    curve = routing_curve(
+        [o.confidence for o in outcomes], [o.correct for o in outcomes], [True] * len(outcomes)
+    )
+    need = {
+        t: min(
+            (p.offload for p in curve if p.accuracy is not None and p.accuracy >= t), default=None
+        )
+        for t in TARGETS
+    }
+    return sum(o.correct for o in outcomes) / len(outcomes), need
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument("--adapter", type=Path, default=None, help="student (default: the shipped one)")
+    ap.add_argument("--cases", type=Path, default=DEV)
+    ap.add_argument("--steps", type=int, default=60)
+    ap.add_argument("--mix", type=int, default=400, help="generated requests mixed in")
+    ap.add_argument("--limit", type=int, default=0, help="first N cases of each half")
+    args = ap.parse_args()
+    old = args.adapter or bundled_adapter_path()
+
+    cases = [from_case(c) for c in load_cases(args.cases)]
+    a = [c for c in cases if half(c.id) == "A"][: args.limit or None]
+    b = [c for c in cases if half(c.id) == "B"][: args.limit or None]
+    print(f"continual learning on {args.cases.name}: half A {len(a)} cases, half B {len(b)} cases")
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "decisions.db"
+        t = time.perf_counter()
+        n_esc, rate = log_escalations(old, a, db)
+        print(
+            f"  half A with the old student: {n_esc} escalations ({rate:.1%}) logged as teacher examples [{time.perf_counter() - t:.0f} s]"
+        )
+        teacher = gather_cases([f"gen:smart_home:{args.mix}"], seed=7, db=db, db_suite="smart_home")
+        t = time.perf_counter()
+        config = DistillConfig(steps=args.steps, batch_size=8, lr=2e-4, seed=7)
+        report = distill_to_gguf(teacher, Path(tmp) / "new", config=config, init_adapter=old)
+        new = Path(report["files"]["LoRA"])
+        print(
+            f"  one distillation round: {len(teacher)} examples ({n_esc} from the log), {args.steps} steps [{time.perf_counter() - t:.0f} s]"
+        )
+        acc_old, need_old = offload_for(old, b)
+        acc_new, need_new = offload_for(new, b)
+    print(f"  half B, no cloud: old student {acc_old:.1%}, new student {acc_new:.1%}")
+    print("  target accuracy   offload old   offload new   relative drop (target >= 30%)")
+    for target in TARGETS:
+        o, n = need_old[target], need_new[target]
+        drop = f"{1 - n / o:.1%}" if o and n is not None else "-"
+        show = lambda x: "-" if x is None else f"{x:.1%}"  # noqa: E731
+        print(f"  {target:15.0%}   {show(o):>11}   {show(n):>11}   {drop:>13}")
+
+
+if __name__ == "__main__":
+    main()
