@@ -475,7 +475,8 @@ def report(
 @app.command("eval")
 def eval_(
     cases: Annotated[
-        Path, typer.Argument(help="Case file: the shared JSONL case format or a BFCL file.")
+        list[Path],
+        typer.Argument(help="Case file(s): the shared JSONL case format or BFCL files."),
     ],
     brain: BrainOpt = None,
     model: ModelOpt = None,

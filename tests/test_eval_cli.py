@@ -103,3 +103,19 @@ def test_eval_with_the_default_gguf_brain(data_dir: Path, tmp_path: Path) -> Non
     assert results["cases"] == 3 and results["brain"].startswith("gguf:")
     assert results["cloud_accuracy"] > 0.5  # the replayed labels validate in the robot world
     assert len((out / "records.jsonl").read_text().splitlines()) == 3
+
+
+def test_eval_takes_several_files_and_reports_each_category(
+    case_file: Path, tmp_path: Path, scripted: list[str]
+) -> None:
+    other = tmp_path / "more.jsonl"
+    other.write_text(
+        case_file.read_text().replace('"c', '"d').replace('"smart_home"', '"smart_home"')
+    )
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["eval", str(case_file), str(other), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    results = json.loads((out / "results.json").read_text())
+    assert results["cases"] == 12 and len(scripted) == 12
+    dup = runner.invoke(app, ["eval", str(case_file), str(case_file), "--out", str(tmp_path / "x")])
+    assert dup.exit_code == 2 and "twice" in dup.output

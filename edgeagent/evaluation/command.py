@@ -34,9 +34,9 @@ from edgeagent.evaluation.runner import (
 RESULTS = "results.json"
 
 
-def default_out_dir(cases_file: Path) -> Path:
-    """``eval-<file stem>`` in the working directory."""
-    return Path(f"eval-{cases_file.stem}")
+def default_out_dir(cases_files: Sequence[Path]) -> Path:
+    """``eval-<first file's stem>`` in the working directory."""
+    return Path(f"eval-{cases_files[0].stem}" + ("-etc" if len(cases_files) > 1 else ""))
 
 
 def _build_local(
@@ -58,6 +58,21 @@ def _build_cloud(spec: str | None, cases: Sequence[EvalCase], source: str) -> Br
     return cloud
 
 
+def load_all(files: Sequence[Path]) -> list[EvalCase]:
+    """The cases of every file, in order; a case id used twice is an error."""
+    from edgeagent.errors import ConfigError
+
+    cases: list[EvalCase] = []
+    seen: set[str] = set()
+    for f in files:
+        for case in load_eval_cases(f):
+            if case.id in seen:
+                raise ConfigError(f"case id {case.id!r} occurs twice ({f})")
+            seen.add(case.id)
+            cases.append(case)
+    return cases
+
+
 def _live_figures(records: Sequence[CaseRecord]) -> str:
     if not records:
         return ""
@@ -69,7 +84,7 @@ def _live_figures(records: Sequence[CaseRecord]) -> str:
 
 
 def evaluate_file(
-    cases_file: Path,
+    cases_files: Path | Sequence[Path],
     *,
     brain: str | None = None,
     model: Path | None = None,
@@ -83,7 +98,8 @@ def evaluate_file(
     console: Console | None = None,
     progress: bool = True,
 ) -> dict[str, Any]:
-    """Evaluate ``cases_file`` and write the results; returns the ``results.json`` content.
+    """Evaluate the case files (together: e.g. every BFCL category) and write the results;
+    returns the ``results.json`` content.
 
     Interrupting (Ctrl-C) keeps every finished case: the same command resumes the run.
     """
@@ -93,14 +109,16 @@ def evaluate_file(
     from edgeagent.factory import build_policy
 
     console = console or Console(stderr=True)
-    out_dir = out_dir or default_out_dir(cases_file)
-    cases = select(load_eval_cases(cases_file), limit, seed)
+    files = [cases_files] if isinstance(cases_files, Path) else list(cases_files)
+    out_dir = out_dir or default_out_dir(files)
+    cases = select(load_all(files), limit, seed)
+    label = ", ".join(f.name for f in files)
     the_policy = build_policy(policy)
     local = _build_local(brain, model, adapter, sorted({c.suite for c in cases}))
-    the_cloud = _build_cloud(cloud, cases, cases_file.name)
+    the_cloud = _build_cloud(cloud, cases, label)
     meta: dict[str, Any] = {
-        "cases_file": str(cases_file),
-        "cases_sha256": file_sha256(cases_file),
+        "cases_file": ", ".join(map(str, files)),
+        "cases_sha256": ",".join(file_sha256(f) for f in files),
         "brain": local.name,
         "model": str(model or getattr(local, "model_path", None) or ""),
         "adapter": str(getattr(local, "adapter", None) or ""),
@@ -136,7 +154,7 @@ def evaluate_file(
             disable=not progress,
         ) as bar:
             task = bar.add_task(
-                cases_file.name, total=len(cases), completed=len(done), figures=_live_figures(done)
+                label, total=len(cases), completed=len(done), figures=_live_figures(done)
             )
             for record in run.run(done):
                 records.append(record)

@@ -37,7 +37,9 @@ def _meta(summary: dict[str, Any], keys: Sequence[str], default: str = "?") -> s
     for k in keys:
         v = summary.get(k)
         if isinstance(v, str | int | float) and not isinstance(v, bool) and str(v):
-            return Path(str(v)).name if k in _CASES_KEYS else str(v)
+            if k in _CASES_KEYS:  # "dir/a.json, dir/b.json" -> "a.json, b.json"
+                return ", ".join(Path(part).name for part in str(v).split(", "))
+            return str(v)
     return default
 
 
