@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -77,7 +78,8 @@ def _title_suffix(summary: dict[str, Any]) -> str:
     cases = _meta(summary, _CASES_KEYS, "")
     local, cloud = _meta(summary, _LOCAL_KEYS, ""), _meta(summary, _CLOUD_KEYS, "")
     brains = ", ".join(f"{k}: {v}" for k, v in (("local", local), ("cloud", cloud)) if v)
-    return " — ".join(part for part in (cases, brains) if part)
+    # one line each, wrapped, so long model and file names never run off the figure
+    return "\n".join(textwrap.fill(part, 85) for part in (cases, brains) if part)
 
 
 # --------------------------------------------------------------------------- plots
@@ -207,51 +209,43 @@ def _plot_reliability(summary: dict[str, Any], path: Path) -> None:
 
 
 def _plot_latency(records: Sequence[CaseRecord], summary: dict[str, Any], path: Path) -> None:
+    """One panel per tier (local, cloud, routed) on a shared x axis, so none hides another."""
     import matplotlib.pyplot as plt
 
-    fig, ax = plt.subplots(figsize=FIGSIZE, dpi=DPI)
     series = {
         "local": [r.local.latency_ms for r in records],
         "cloud": [r.cloud.latency_ms for r in records],
         "routed": [routed_latency_ms(r) for r in records],
     }
+    fig, axes = plt.subplots(3, 1, figsize=(FIGSIZE[0], FIGSIZE[1] + 1), dpi=DPI, sharex=True)
     everything = [v for vs in series.values() for v in vs]
-    if everything:
-        positive = [v for v in everything if v > 0] or [1.0]
-        lo, hi = min(positive), max(positive)
-        log = hi / lo > 50
-        floor = lo / 2 if log else 0.0
-        if log:
-            a, b = math.log10(floor), math.log10(hi * 1.05)
-            edges = [10 ** (a + (b - a) * i / 39) for i in range(40)]
-            ax.set_xscale("log")
-        else:
-            top = max(hi, 1.0) * 1.05
-            edges = [top * i / 39 for i in range(40)]
-        stats = summary.get("latency_ms") or {}
-        for tier, values in series.items():
-            p50 = (stats.get(tier) or {}).get("p50")
-            p95 = (stats.get(tier) or {}).get("p95")
-            ax.hist(
-                [max(v, floor) for v in values],
-                bins=edges,
-                histtype="step",
-                lw=2,
-                color=COLORS[tier],
-                label=f"{tier}: p50 {_ms(p50)}, p95 {_ms(p95)}",
-            )
-            if p50 is not None:
-                ax.axvline(max(p50, floor) if log else p50, color=COLORS[tier], ls=":", lw=1.2)
-        ax.legend(loc="upper right", fontsize=8)
-        ax.set_xlabel("latency per case (ms" + (", log scale)" if log else ")"))
+    positive = [v for v in everything if v > 0] or [1.0]
+    lo, hi = min(positive), max(positive)
+    log = hi / lo > 50
+    floor = lo / 2 if log else 0.0
+    if log:
+        a, b = math.log10(floor), math.log10(hi * 1.05)
+        edges = [10 ** (a + (b - a) * i / 39) for i in range(40)]
     else:
-        ax.text(0.5, 0.5, "no cases", ha="center", va="center", transform=ax.transAxes)
-        ax.set_xlabel("latency per case (ms)")
-    ax.set_ylabel("cases")
-    ax.set_title(
+        top = max(hi, 1.0) * 1.05
+        edges = [top * i / 39 for i in range(40)]
+    stats = summary.get("latency_ms") or {}
+    for ax, (tier, values) in zip(axes, series.items(), strict=True):
+        p50 = (stats.get(tier) or {}).get("p50")
+        p95 = (stats.get(tier) or {}).get("p95")
+        if values:
+            ax.hist([max(v, floor) for v in values], bins=edges, color=COLORS[tier], alpha=0.8)
+        if p50 is not None:
+            ax.axvline(max(p50, floor) if log else p50, color="black", ls=":", lw=1.2)
+        ax.set_ylabel("cases")
+        ax.set_title(f"{tier}: p50 {_ms(p50)}, p95 {_ms(p95)}", fontsize=9, loc="left")
+        ax.grid(True, alpha=0.3)
+        if log:
+            ax.set_xscale("log")
+    axes[-1].set_xlabel("latency per case (ms" + (", log scale)" if log else ")"))
+    fig.suptitle(
         f"Latency per tier (dotted: median)\n{_title_suffix(summary)}".strip(), fontsize=10
     )
-    ax.grid(True, alpha=0.3)
     fig.tight_layout()
     fig.savefig(path)
     plt.close(fig)
