@@ -1,0 +1,45 @@
+"""Which local brain edgeagent picks when none is named."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from edgeagent import models
+from edgeagent.errors import ConfigError
+from edgeagent.factory import default_brain_name
+
+
+@pytest.fixture
+def shipped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    adapter = tmp_path / "student.gguf"
+    monkeypatch.setattr(models, "BUNDLED_ADAPTER", adapter)
+    monkeypatch.setattr(models, "BUNDLED_ADAPTER_INFO", tmp_path / "distill.json")
+    return adapter
+
+
+def test_the_student_serves_the_worlds_it_was_trained_for(shipped: Path) -> None:
+    shipped.write_bytes(b"GGUF")
+    (shipped.parent / "distill.json").write_text(json.dumps({"suites": ["smart_home", "robot"]}))
+    assert default_brain_name(["smart_home"]) == "student"
+    assert default_brain_name(["robot", "smart_home"]) == "student"
+    assert default_brain_name(["smart_home", "garden"]) == "gguf"  # a world it never saw
+    assert default_brain_name(["bfcl"]) == "gguf"
+    assert models.bundled_adapter_path() == shipped
+
+
+def test_without_the_adapter_the_zero_shot_brain_is_the_default(shipped: Path) -> None:
+    assert default_brain_name(["smart_home"]) == "gguf"
+    with pytest.raises(ConfigError, match="missing"):
+        models.bundled_adapter_path()
+
+
+def test_the_committed_student_is_small_and_described() -> None:
+    """The repository keeps its artefacts small: the shipped adapter stays under 20 MB."""
+    if not models.BUNDLED_ADAPTER.is_file():
+        pytest.fail(f"{models.BUNDLED_ADAPTER} is not in the repository")
+    assert models.BUNDLED_ADAPTER.stat().st_size < 20 * 2**20
+    info = json.loads(models.BUNDLED_ADAPTER_INFO.read_text())
+    assert set(info["suites"]) == {"smart_home", "robot"} and "command" in info
