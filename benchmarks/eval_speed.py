@@ -27,16 +27,20 @@ def main() -> None:
     )
     ap.add_argument("--cases", type=Path, default=DEFAULT_CASES)
     ap.add_argument("--limit", type=int, default=0, help="a seeded sample of N cases (0: all)")
+    ap.add_argument("--brain", default=None, help="local brain (default: the shipped default)")
     ap.add_argument("--model", type=Path, default=None)
+    ap.add_argument("--out", type=Path, default=None, help="keep the eval's files here")
     args = ap.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
         start = time.perf_counter()
         results = evaluate_file(
             args.cases,
+            brain=args.brain,
             model=args.model,
-            out_dir=Path(tmp),
+            out_dir=args.out or Path(tmp),
             limit=args.limit or None,
+            restart=True,
             progress=False,
         )
         total = time.perf_counter() - start
