@@ -99,6 +99,13 @@ def test_lora_adapter_computes_what_peft_computes(tiny, tokenizer, tmp_path: Pat
     assert np.abs(want - plain).max() > 0.05  # the adapter changes the output...
     assert np.allclose(got, want, atol=1e-3), np.abs(got - want).max()  # ...the same way
 
+    from edgeagent.compress.gguf_export import merge_lora
+
+    merged = merge_lora(base, adapter, tmp_path / "merged.gguf", quant="F32")
+    assert read_metadata(merged) == {"prompt": "compact"}  # the adapter's keys travel along
+    folded = llama_logits(merged, ids)  # no adapter at run time, same logits
+    assert np.allclose(folded, want, atol=2e-2), np.abs(folded - want).max()
+
 
 def test_quantized_variants_are_smaller_and_still_agree(tiny, tokenizer, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     f16 = export_llama(

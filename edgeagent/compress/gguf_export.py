@@ -56,10 +56,15 @@ def _unpermute(w: np.ndarray, n_head: int) -> np.ndarray:
 
 
 def _copy_tokenizer(reader: Any, writer: Any) -> None:
+    _copy_fields(reader, writer, lambda name: name.startswith("tokenizer."))
+
+
+def _copy_fields(reader: Any, writer: Any, keep: Any) -> None:
+    """Copy the metadata fields whose name ``keep(name)`` accepts."""
     gguf = _gguf()
     for field in reader.fields.values():
         name = field.name
-        if not name.startswith("tokenizer."):
+        if not keep(name):
             continue
         vtype = field.types[0]
         if vtype == gguf.GGUFValueType.ARRAY:
@@ -256,6 +261,76 @@ def read_lora(path: str | Path, config: Any) -> tuple[dict[str, np.ndarray], flo
             rank = data.shape[0]
         out[f"model.layers.{layer}.{module}.lora_{part[-1].upper()}"] = data
     return out, alpha, rank
+
+
+def merge_lora(
+    base: str | Path,
+    adapter: str | Path,
+    out_path: str | Path,
+    *,
+    quant: str = "Q8_0",
+    metadata: Mapping[str, str] | None = None,
+) -> Path:
+    """Fold a LoRA adapter into its base model: ``W + (alpha / r) · B A`` for each adapted
+    tensor, then quantize (llama.cpp) to ``quant``. The merged model decides like base +
+    adapter, without the adapter's extra work on every token. Needs only numpy and ``gguf``.
+    """
+    gguf = _gguf()
+    from gguf.quants import dequantize
+
+    areader = gguf.GGUFReader(str(adapter))
+    alpha_field = areader.fields.get("adapter.lora.alpha")
+    if alpha_field is None:
+        raise ConfigError(f"{adapter} is not a LoRA adapter GGUF")
+    alpha = float(alpha_field.parts[alpha_field.data[0]][0])
+    pairs: dict[str, dict[str, np.ndarray]] = {}
+    for t in areader.tensors:
+        target, _, part = t.name.rpartition(".")
+        arr = np.array(t.data, dtype=np.float32).reshape(list(reversed(t.shape.tolist())))
+        pairs.setdefault(target, {})[part] = arr
+    extra = dict(metadata or {})
+    for field in areader.fields.values():
+        if field.name.startswith("edgeagent."):
+            extra.setdefault(
+                field.name.removeprefix("edgeagent."), bytes(field.parts[field.data[0]]).decode()
+            )
+
+    reader = gguf.GGUFReader(str(base))
+    arch = bytes(reader.fields["general.architecture"].parts[-1]).decode()
+    out = Path(out_path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    f16 = out.with_name(out.stem + ".f16.tmp.gguf")
+    writer = gguf.GGUFWriter(str(f16), arch)
+    skip = ("general.architecture", "general.file_type", "GGUF.")
+    _copy_fields(
+        reader, writer, lambda name: not name.startswith(skip) and not name.startswith("edgeagent.")
+    )
+    writer.add_file_type(int(gguf.LlamaFileType.MOSTLY_F16))
+    for key, value in extra.items():
+        writer.add_string(f"edgeagent.{key}", str(value))
+    merged = 0
+    for t in reader.tensors:
+        shape = list(reversed(t.shape.tolist()))
+        w = dequantize(t.data, t.tensor_type).reshape(shape).astype(np.float32)
+        if t.name in pairs:
+            a, b = pairs[t.name]["lora_a"], pairs[t.name]["lora_b"]
+            w = w + (alpha / a.shape[0]) * (b @ a)
+            merged += 1
+        matrix = len(shape) > 1
+        writer.add_tensor(
+            t.name, np.ascontiguousarray(w.astype(np.float16 if matrix else np.float32))
+        )
+    if merged != len(pairs):
+        raise ConfigError(f"{adapter}: {merged} of {len(pairs)} adapted tensors found in {base}")
+    writer.write_header_to_file()
+    writer.write_kv_data_to_file()
+    writer.write_tensors_to_file()
+    writer.close()
+    try:
+        quantize(f16, out, quant)
+    finally:
+        f16.unlink(missing_ok=True)
+    return out
 
 
 def quantize(src: str | Path, dst: str | Path, kind: str = "Q4_K_M", *, threads: int = 0) -> Path:
