@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 from pathlib import Path
+from typing import Any
 
 from edgeagent.errors import ConfigError
 
@@ -64,3 +66,50 @@ def bundled_adapter_suites() -> list[str]:
         return []
     info = json.loads(BUNDLED_ADAPTER_INFO.read_text(encoding="utf-8"))
     return [str(s) for s in info.get("suites", [])]
+
+
+def cache_dir() -> Path:
+    """edgeagent's cache: ``$EDGEAGENT_CACHE`` or ``$XDG_CACHE_HOME/edgeagent``."""
+    if env := os.environ.get("EDGEAGENT_CACHE"):
+        return Path(env)
+    return Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "edgeagent"
+
+
+def merged_model(base: Path, adapter: Path, quant: str = "Q8_0") -> Path:
+    """``base`` with ``adapter`` folded in, built on first use and cached (a few seconds).
+
+    A merged model decides like base + adapter without the adapter's extra matrix products on
+    every token. The cache key covers both files' contents, so a new adapter builds anew.
+    """
+    import hashlib
+
+    from edgeagent.compress.gguf_export import merge_lora
+
+    digest = hashlib.sha256()
+    for f in (base, adapter):
+        stat = f.stat()
+        digest.update(f"{f.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|".encode())
+    digest.update(adapter.read_bytes())
+    out = (
+        cache_dir()
+        / "models"
+        / f"{base.stem}+{adapter.stem}-{digest.hexdigest()[:16]}-{quant.lower()}.gguf"
+    )
+    if not out.is_file():
+        tmp = out.with_name(out.stem + f".{os.getpid()}.part.gguf")
+        try:
+            _quietly(lambda: merge_lora(base, adapter, tmp, quant=quant))
+            tmp.replace(out)
+        finally:
+            tmp.unlink(missing_ok=True)
+    return out
+
+
+def _quietly(fn: Any) -> Any:
+    """Run ``fn`` with llama.cpp's C-level logging (e.g. the quantizer's) silenced."""
+    try:
+        from llama_cpp._utils import suppress_stdout_stderr
+    except ImportError:  # pragma: no cover - an older llama-cpp-python
+        return fn()
+    with suppress_stdout_stderr(disable=False):
+        return fn()

@@ -320,10 +320,9 @@ def _state_dir(setting: str | Path | bool) -> Path | None:
         return None
     if setting is not True:
         return Path(setting)
-    if env := os.environ.get("EDGEAGENT_CACHE"):
-        return Path(env) / "kv"
-    base = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
-    return base / "edgeagent" / "kv"
+    from edgeagent.models import cache_dir
+
+    return cache_dir() / "kv"
 
 
 def _adapter_meta(llama: Any, key: str) -> str | None:
