@@ -267,7 +267,7 @@ def test_compress_cli_quantizes_and_reports_every_variant(tiny, tmp_path: Path) 
     assert [r["variant"] for r in report] == ["tiny-f16", "tiny-q8_0"]
     for row in report:
         assert row["params_m"] > 0 and row["peak_rss_mb"] > 0
-        assert row["files"]["cases.jsonl"]["cases"] == 2
+        assert row["files"][f"{tmp_path.name}/cases.jsonl"]["cases"] == 2
     assert report[1]["size_mb"] < report[0]["size_mb"]
     assert (out / "pareto.png").stat().st_size > 0 and "tiny-q8_0" in (
         out / "report.md"

@@ -43,3 +43,18 @@ def test_the_committed_student_is_small_and_described() -> None:
     assert models.BUNDLED_ADAPTER.stat().st_size < 20 * 2**20
     info = json.loads(models.BUNDLED_ADAPTER_INFO.read_text())
     assert set(info["suites"]) == {"smart_home", "robot"} and "command" in info
+
+
+@pytest.mark.model
+def test_the_student_brain_folds_its_adapter_in_once() -> None:
+    from edgeagent.brains.gguf import GGUFBrain
+
+    first = GGUFBrain.student()
+    built = first.model_path
+    assert built.parent == models.cache_dir() / "models" and built.stat().st_size > 50 * 2**20
+    stamp = built.stat().st_mtime_ns
+    again = GGUFBrain.student()
+    assert again.model_path == built and built.stat().st_mtime_ns == stamp  # cached, not rebuilt
+    assert first.name == "gguf:SmolLM2-135M-Instruct.Q4_1+student-lora"
+    assert first.prompt.compact  # the adapter's prompt style travels into the merged model
+    first.close()

@@ -94,13 +94,28 @@ class GGUFBrain(BaseBrain):
 
     @classmethod
     def student(
-        cls, model_path: str | Path | None = None, *, adapter: str | Path | None = None, **kw: Any
+        cls,
+        model_path: str | Path | None = None,
+        *,
+        adapter: str | Path | None = None,
+        merge: bool = True,
+        **kw: Any,
     ) -> GGUFBrain:
         """The default model with the distilled student adapter that ships with edgeagent
-        (trained for the smart-home and robot toolkits), or with ``adapter``."""
-        from edgeagent.models import bundled_adapter_path
+        (trained for the smart-home and robot toolkits), or with ``adapter``.
 
-        return cls(model_path, adapter=adapter or bundled_adapter_path(), **kw)
+        With ``merge`` the adapter is folded into a Q8_0 copy of the model, built on first use
+        and cached (~15 s once): it decides like base + adapter, 1.6x faster here. Folding into
+        a 4-bit copy would lose the adapter's small updates in the rounding.
+        """
+        from edgeagent.models import bundled_adapter_path, merged_model
+
+        base = resolve_model_path(model_path)
+        lora = Path(adapter) if adapter is not None else bundled_adapter_path()
+        if not merge:
+            return cls(base, adapter=lora, **kw)
+        kw.setdefault("name", f"gguf:{base.stem}+{lora.stem}")
+        return cls(merged_model(base, lora, "Q8_0"), **kw)
 
     # -- lifecycle -------------------------------------------------------------------------
     @property

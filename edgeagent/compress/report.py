@@ -52,6 +52,11 @@ class Variant(BaseModel):
         return sum(f.stat().st_size for f in files) / 2**20
 
 
+def file_label(path: Path) -> str:
+    """``smart_home/dev.jsonl``: the folder too, since benchmark files share names."""
+    return f"{path.parent.name}/{path.name}" if path.parent.name else path.name
+
+
 def measure(
     variant: Variant, case_files: Sequence[Path], limit: int | None = None, seed: int = 0
 ) -> dict[str, Any]:
@@ -78,7 +83,7 @@ def measure(
                 brain.warm_up(cases[0].make_toolset())
             outcomes = [run_tier(brain, case)[0] for case in cases]
             lat = percentiles([o.latency_ms for o in outcomes])
-            row["files"][Path(path).name] = {
+            row["files"][file_label(Path(path))] = {
                 "cases": len(outcomes),
                 "accuracy": round(sum(o.correct for o in outcomes) / max(1, len(outcomes)), 4),
                 "invalid": sum(o.kind == "invalid" for o in outcomes),
