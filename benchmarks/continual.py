@@ -26,7 +26,7 @@ from edgeagent.compress.pipeline import distill_to_gguf, gather_cases
 from edgeagent.evaluation.metrics import routing_curve
 from edgeagent.evaluation.runner import EvalCase, ReferenceBrain, from_case, perceive, run_tier
 from edgeagent.models import bundled_adapter_path
-from edgeagent.policies import DeclarativePolicy
+from edgeagent.policies import DeclarativePolicy, PolicyConfig
 from edgeagent.telemetry import Telemetry
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -39,13 +39,16 @@ def half(case_id: str) -> str:
 
 
 def log_escalations(adapter: Path, cases: list[EvalCase], db: Path) -> tuple[int, float]:
-    """Run the escalating agent over ``cases``; cloud answers land in ``db``'s teacher table."""
+    """Run the escalating agent over ``cases``; cloud answers land in ``db``'s teacher table.
+
+    The default policy's thresholds decide what escalates; its deadline is lifted, because
+    this measures learning, not speed (a busy machine must not drop escalations)."""
     telemetry = Telemetry(db, session="continual-A")
     local = GGUFBrain(adapter=adapter)
     routed = EscalatingBrain(
         local,
         ReferenceBrain(cases, "dev-A"),
-        policy=DeclarativePolicy(),
+        policy=DeclarativePolicy(PolicyConfig(deadline_ms=120_000)),
         teacher=telemetry.record_teacher,
     )
     escalated = 0
