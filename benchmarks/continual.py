@@ -18,13 +18,14 @@ import tempfile
 import time
 from pathlib import Path
 
+from edgeagent.agent import Agent
 from edgeagent.brains.escalating import EscalatingBrain
 from edgeagent.brains.gguf import GGUFBrain
 from edgeagent.cases import load_cases
 from edgeagent.compress.distill import DistillConfig
 from edgeagent.compress.pipeline import distill_to_gguf, gather_cases
 from edgeagent.evaluation.metrics import routing_curve
-from edgeagent.evaluation.runner import EvalCase, ReferenceBrain, from_case, perceive, run_tier
+from edgeagent.evaluation.runner import EvalCase, ReferenceBrain, from_case, run_tier
 from edgeagent.models import bundled_adapter_path
 from edgeagent.policies import DeclarativePolicy, PolicyConfig
 from edgeagent.telemetry import Telemetry
@@ -53,8 +54,8 @@ def log_escalations(adapter: Path, cases: list[EvalCase], db: Path) -> tuple[int
     )
     escalated = 0
     for case in cases:
-        toolset = case.make_toolset()
-        escalated += routed.decide(perceive(case.observation, toolset), toolset).escalated
+        agent = Agent(routed, case.make_toolset())
+        escalated += agent.decide(agent.perceive(case.observation)).escalated
     routed.close()
     telemetry.close()
     return escalated, escalated / len(cases)

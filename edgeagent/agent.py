@@ -51,13 +51,13 @@ class Agent:
         """Perceive one observation, decide, act on the decision, and record the step."""
         obs = self.perceive(observation)
         decision = self.decide(obs)
-        before = self._snapshot()
+        before = self.snapshot()
         results = self.act(decision, obs) if decision.acts else ()
         step = StepResult(
             observation=obs,
             decision=decision,
             results=results,
-            changes=diff(before, self._snapshot()),
+            changes=diff(before, self.snapshot()),
         )
         self.record(step)
         return step
@@ -129,7 +129,8 @@ class Agent:
             return _failed(call, f"tool crashed: {type(exc).__name__}: {exc}", "ToolCrashed")
         return ActionResult(call=call, ok=True, output=_jsonable(output))
 
-    def _snapshot(self) -> dict[str, Any]:
+    def snapshot(self) -> dict[str, Any]:
+        """The state of every world, merged (compare two with :func:`edgeagent.world.diff`)."""
         snap: dict[str, Any] = {}
         for world in self.toolset.worlds:
             snap.update(world.snapshot())

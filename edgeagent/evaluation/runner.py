@@ -26,7 +26,7 @@ from edgeagent.errors import BrainError, ConfigError
 from edgeagent.evaluation.records import CaseRecord, TierOutcome
 from edgeagent.policies import DeclarativePolicy
 from edgeagent.scoring import calls_match
-from edgeagent.toolset import Toolset, merge_context
+from edgeagent.toolset import Toolset
 from edgeagent.types import Decision, Observation, ToolCall
 from edgeagent.world import diff
 
@@ -150,43 +150,21 @@ class ReferenceBrain(BaseBrain):
         return Proposal(calls=self.answers[observation.id], confidence=1.0)
 
 
-def _snapshot(toolset: Toolset) -> dict[str, Any]:
-    snap: dict[str, Any] = {}
-    for world in toolset.worlds:
-        snap.update(world.snapshot())
-    return snap
-
-
-def perceive(observation: Observation, toolset: Toolset) -> Observation:
-    for world in toolset.worlds:
-        world.observe_context(observation.context)
-    return merge_context(observation, toolset.worlds)
-
-
-def _safe_decide(brain: Brain, obs: Observation, toolset: Toolset) -> tuple[Decision, float]:
-    start = time.perf_counter()
-    try:
-        decision = brain.decide(obs, toolset)
-    except Exception as exc:  # a crashing brain is a wrong answer, not a crashed evaluation
-        decision = Decision.invalid(
-            f"brain crashed: {type(exc).__name__}: {exc}", brain=brain.name, confidence=0.0
-        )
-    wall = (time.perf_counter() - start) * 1000
-    return decision, decision.latency_ms or wall
-
-
 def run_tier(brain: Brain, case: EvalCase) -> tuple[TierOutcome, Decision, Toolset]:
     """Decide ``case`` with ``brain`` in a fresh world, execute the decision there, score it."""
     from edgeagent.agent import Agent
 
     toolset = case.make_toolset()
-    obs = perceive(case.observation, toolset)
-    decision, latency = _safe_decide(brain, obs, toolset)
+    agent = Agent(brain, toolset)  # its perceive/decide/act, minus the step's logging
+    obs = agent.perceive(case.observation)
+    start = time.perf_counter()
+    decision = agent.decide(obs)  # a crashing brain is an invalid decision, not a crash
+    latency = decision.latency_ms or (time.perf_counter() - start) * 1000
     changed = False
     if decision.acts:
-        before = _snapshot(toolset)
-        Agent(brain, toolset).act(decision, obs)
-        changed = bool(diff(before, _snapshot(toolset)))
+        before = agent.snapshot()
+        agent.act(decision, obs)
+        changed = bool(diff(before, agent.snapshot()))
     outcome = TierOutcome(
         brain=decision.brain,
         kind=decision.kind,
