@@ -233,28 +233,37 @@ def export_lora(
     return out
 
 
-def read_lora(path: str | Path, config: Any) -> tuple[dict[str, np.ndarray], float, int]:
-    """An adapter GGUF (as written by :func:`export_lora`) back in PEFT's naming and layout.
-
-    Returns ``({"model.layers.N.<module>.lora_A|B": array}, alpha, rank)`` for a Llama
-    ``config``; the keys match the ends of a PEFT model's ``state_dict`` keys.
-    """
+def _read_adapter(path: str | Path) -> tuple[float, dict[str, np.ndarray]]:
+    """An adapter GGUF's alpha and its tensors by GGUF name, as numpy arrays (GGUF lists
+    dimensions fastest-first; numpy wants them the other way round)."""
     gguf = _gguf()
     reader = gguf.GGUFReader(str(path))
     alpha_field = reader.fields.get("adapter.lora.alpha")
     if alpha_field is None:
         raise ConfigError(f"{path} is not a LoRA adapter GGUF")
     alpha = float(alpha_field.parts[alpha_field.data[0]][0])
+    tensors = {
+        t.name: np.array(t.data, dtype=np.float32).reshape(list(reversed(t.shape.tolist())))
+        for t in reader.tensors
+    }
+    return alpha, tensors
+
+
+def read_lora(path: str | Path, config: Any) -> tuple[dict[str, np.ndarray], float, int]:
+    """An adapter GGUF (as written by :func:`export_lora`) back in PEFT's naming and layout.
+
+    Returns ``({"model.layers.N.<module>.lora_A|B": array}, alpha, rank)`` for a Llama
+    ``config``; the keys match the ends of a PEFT model's ``state_dict`` keys.
+    """
+    alpha, tensors = _read_adapter(path)
     n_head = config.num_attention_heads
     heads = {"q": n_head, "k": getattr(config, "num_key_value_heads", None) or n_head}
     by_tensor = {tensor: (module, rotary) for module, (tensor, rotary) in _LORA_TARGETS.items()}
     out: dict[str, np.ndarray] = {}
     rank = 0
-    for t in reader.tensors:
-        # blk.N.<tensor>.weight.lora_a|b; GGUF lists dims fastest-first, numpy wants the reverse
-        _, layer, tensor, _, part = t.name.split(".")
+    for name, data in tensors.items():
+        _, layer, tensor, _, part = name.split(".")  # blk.N.<tensor>.weight.lora_a|b
         module, rotary = by_tensor[tensor]
-        data = np.array(t.data, dtype=np.float32).reshape(list(reversed(t.shape.tolist())))
         if part == "lora_b" and rotary:
             data = _unpermute(data, heads[rotary])
         if part == "lora_a":
@@ -278,22 +287,12 @@ def merge_lora(
     gguf = _gguf()
     from gguf.quants import dequantize
 
-    areader = gguf.GGUFReader(str(adapter))
-    alpha_field = areader.fields.get("adapter.lora.alpha")
-    if alpha_field is None:
-        raise ConfigError(f"{adapter} is not a LoRA adapter GGUF")
-    alpha = float(alpha_field.parts[alpha_field.data[0]][0])
+    alpha, tensors = _read_adapter(adapter)
     pairs: dict[str, dict[str, np.ndarray]] = {}
-    for t in areader.tensors:
-        target, _, part = t.name.rpartition(".")
-        arr = np.array(t.data, dtype=np.float32).reshape(list(reversed(t.shape.tolist())))
+    for name, arr in tensors.items():
+        target, _, part = name.rpartition(".")
         pairs.setdefault(target, {})[part] = arr
-    extra = dict(metadata or {})
-    for field in areader.fields.values():
-        if field.name.startswith("edgeagent."):
-            extra.setdefault(
-                field.name.removeprefix("edgeagent."), bytes(field.parts[field.data[0]]).decode()
-            )
+    extra = {**read_metadata(adapter), **(metadata or {})}
 
     reader = gguf.GGUFReader(str(base))
     arch = bytes(reader.fields["general.architecture"].parts[-1]).decode()
