@@ -13,6 +13,8 @@ from edgeagent import Risk, Toolkit, Vocab, tool
 from edgeagent.errors import PreconditionError, TargetError
 from edgeagent.toolset import Toolset
 
+pytest_plugins = ["tests.eval_cases"]  # the eval tests' case file and scripted brain
+
 REPO = Path(__file__).resolve().parents[1]
 
 

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from edgeagent.cli import app
 from edgeagent.evaluation import command
-from tests.test_eval_runner import CASES, _local
+from tests.eval_cases import _local
 
 runner = CliRunner()
 
@@ -34,16 +34,6 @@ KEYS = {
     "model",
     "cloud",
 }
-
-
-@pytest.fixture
-def case_file(tmp_path: Path) -> Path:
-    path = tmp_path / "cases.jsonl"
-    lines = [
-        json.dumps({"suite": "smart_home", "context": None, "match": "exact", **c}) for c in CASES
-    ]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
 
 
 @pytest.fixture
