@@ -65,14 +65,6 @@ AdapterOpt = Annotated[
 ]
 
 
-def _local_brain(
-    brain: str | None, model: Path | None, adapter: Path | None, suites: list[str]
-) -> Any:
-    from edgeagent.factory import build_local_brain
-
-    return build_local_brain(brain, model=model, adapter=adapter, suites=suites)
-
-
 @app.command()
 def run(
     world: WorldOpt = "smart_home",
@@ -110,14 +102,14 @@ def run(
     answers are stored as teacher examples in the decision log.
     """
     from edgeagent.agent import Agent
-    from edgeagent.factory import build_toolset, default_db_path
+    from edgeagent.factory import build_local_brain, build_toolset, default_db_path
     from edgeagent.sources import iter_observations
     from edgeagent.telemetry import Telemetry
 
     try:
         toolset = build_toolset([world])
         telemetry = Telemetry(db or default_db_path(), session=f"cli-{world}")
-        local = _local_brain(brain, model, adapter, [world])
+        local = build_local_brain(brain, model=model, adapter=adapter, suites=[world])
         the_brain, the_policy = _routed_brain(local, cloud, policy, telemetry)
     except EdgeAgentError as exc:
         err_console.print(f"[red]error:[/] {exc}")
@@ -336,11 +328,12 @@ def _scored_from_cases(
 
     from edgeagent.calibration import Scored
     from edgeagent.cases import load_cases
-    from edgeagent.factory import build_toolset
+    from edgeagent.factory import build_local_brain, build_toolset
     from edgeagent.scoring import calls_match
 
     cases = load_cases(path)
-    local = _local_brain(brain, model, adapter, sorted({c.suite for c in cases}))
+    suites = sorted({c.suite for c in cases})
+    local = build_local_brain(brain, model=model, adapter=adapter, suites=suites)
     toolsets = {suite: build_toolset([suite]) for suite in sorted({c.suite for c in cases})}
     items = []
     try:
