@@ -1,0 +1,70 @@
+"""Numbers as people say them: ``"25"``, ``"21.5"``, ``"twenty-five"``, ``"a hundred"``."""
+
+from __future__ import annotations
+
+import re
+
+_UNITS = {
+    w: i
+    for i, w in enumerate(
+        [
+            "zero",
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+            "thirteen",
+            "fourteen",
+            "fifteen",
+            "sixteen",
+            "seventeen",
+            "eighteen",
+            "nineteen",
+        ]
+    )
+}
+_TENS = {
+    w: 10 * i
+    for i, w in enumerate(
+        ["_", "_", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+    )
+    if w != "_"
+}
+_DIGITS = re.compile(r"^[-+]?\d+(?:[.,]\d+)?$")
+_WORD = re.compile(r"[a-z]+")
+
+
+def parse_number(text: str) -> int | float | None:
+    """The number a short phrase says, or None. Units (``%``, ``°``) around it are ignored."""
+    s = text.strip().lower().strip("%°.!?, ").removesuffix("percent").strip()
+    if _DIGITS.match(s):
+        value = float(s.replace(",", "."))
+        return int(value) if value.is_integer() else value
+    words = [w for w in _WORD.findall(s.replace("-", " ")) if w != "and"]
+    if not words:
+        return None
+    total, current, seen = 0, 0, False
+    for i, w in enumerate(words):
+        if w in _UNITS:
+            current += _UNITS[w]
+        elif w in _TENS:
+            current += _TENS[w]
+        elif w == "a" and i == 0 and len(words) > 1:
+            current += 1
+        elif w == "hundred":
+            current = max(current, 1) * 100
+        elif w == "thousand":
+            total += max(current, 1) * 1000
+            current = 0
+        else:
+            return None
+        seen = True
+    return total + current if seen else None

@@ -1,0 +1,364 @@
+"""Fitting the encoder student to teacher cases, and calibrating its confidence.
+
+Training is plain supervised learning on the teacher's decisions (hard labels): cross-entropy
+on the tool per slot, on each argument's value head, and on the span tags (B/I weighted up,
+they are rare next to O). A tenth of the cases (by a seeded shuffle) is held aside: after
+training, the student decides each of them and a single temperature ``T`` is fitted so that
+the decision's confidence (the least probable of its choices, softmax at ``T``) best predicts
+whether the decision was right (binary log-loss over a grid of ``T``). The escalation
+thresholds then mean "probability of being right" for this brain as they do for others.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import random
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field
+
+from edgeagent.cases import Case
+from edgeagent.encoder.heads import (
+    IGNORE,
+    Encoded,
+    HeadSpec,
+    Targets,
+    decode,
+    encode_input,
+    input_texts,
+    targets,
+)
+from edgeagent.encoder.model import (
+    StudentConfig,
+    add_lora,
+    load_student,
+    new_student,
+    save_student,
+    torch_modules,
+)
+from edgeagent.errors import ConfigError, ToolArgumentError, UnknownNameError
+from edgeagent.scoring import calls_match
+from edgeagent.toolset import Toolset
+from edgeagent.types import Observation
+
+
+class EncoderTrainConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    steps: int = Field(default=800, gt=0)
+    batch_size: int = Field(default=32, gt=0)
+    lr: float = Field(default=1e-3, gt=0, description="encoder (LoRA or full) learning rate")
+    head_lr: float = Field(default=2e-3, gt=0)
+    warmup: int = Field(default=50, ge=0)
+    seed: int = 0
+    lora_rank: int = Field(default=16, ge=0, description="0: fine-tune every encoder weight")
+    lora_alpha: int = Field(default=32, gt=0)
+    holdout: float = Field(default=0.1, ge=0, lt=1)
+    slots: int = Field(default=3, gt=0)
+    max_len: int = Field(default=128, gt=8)
+    span_weight: float = Field(default=3.0, gt=0, description="loss weight of B/I tags vs O")
+    threads: int | None = None
+
+
+@dataclass
+class Example:
+    case: Case
+    enc: Encoded
+    targets: Targets
+
+
+def featurize(
+    spec: HeadSpec, tokenizer: Any, toolset: Toolset, cases: Sequence[Case]
+) -> tuple[list[Example], int]:
+    """Encoded inputs and targets; also how many cases did not fit the heads."""
+    out, skipped = [], 0
+    for case in cases:
+        enc = encode_input(
+            tokenizer, input_texts(case.observation(), spec.context_keys), spec.max_len
+        )
+        t = targets(spec, case, enc, toolset)
+        if t is None:
+            skipped += 1
+        else:
+            out.append(Example(case, enc, t))
+    return out, skipped
+
+
+def collate(batch: Sequence[Example], pad_id: int) -> dict[str, Any]:
+    torch = torch_modules()
+    width = max(len(e.enc.input_ids) for e in batch)
+    n = len(batch)
+    cols = len(batch[0].targets.spans[0])
+    ids = torch.full((n, width), pad_id, dtype=torch.long)
+    types = torch.zeros((n, width), dtype=torch.long)
+    attn = torch.zeros((n, width), dtype=torch.long)
+    spans = torch.full((n, width, cols), IGNORE, dtype=torch.long)
+    for i, e in enumerate(batch):
+        m = len(e.enc.input_ids)
+        ids[i, :m] = torch.tensor(e.enc.input_ids)
+        types[i, :m] = torch.tensor(e.enc.token_type_ids)
+        attn[i, :m] = 1
+        spans[i, :m] = torch.tensor(e.targets.spans)
+    return {
+        "input_ids": ids,
+        "token_type_ids": types,
+        "attention_mask": attn,
+        "tools": torch.tensor([e.targets.tools for e in batch]),
+        "classes": torch.tensor([e.targets.classes for e in batch]),
+        "spans": spans,
+    }
+
+
+def loss_of(student: Any, batch: dict[str, Any], span_weight: float) -> Any:
+    torch = torch_modules()
+    f = torch.nn.functional
+    spec: HeadSpec = student.spec
+    tools, classes, spans = student(
+        batch["input_ids"], batch["attention_mask"], batch["token_type_ids"]
+    )
+    loss = f.cross_entropy(tools.flatten(0, 1), batch["tools"].flatten(), ignore_index=IGNORE)
+    total, count = tools.new_zeros(()), 0
+    for a, sl in enumerate(spec.class_slices.values()):
+        labels = batch["classes"][:, :, a].flatten()
+        if (labels != IGNORE).any():
+            total = total + f.cross_entropy(
+                classes[:, :, sl].flatten(0, 1), labels, ignore_index=IGNORE, reduction="sum"
+            )
+            count += int((labels != IGNORE).sum())
+    loss = loss + total / max(count, 1)
+    weight = torch.tensor([1.0, span_weight, span_weight])
+    loss = loss + f.cross_entropy(
+        spans.reshape(-1, 3), batch["spans"].reshape(-1), weight=weight, ignore_index=IGNORE
+    )
+    return loss
+
+
+def train_encoder(
+    cases: Sequence[Case],
+    toolset: Toolset,
+    config: EncoderTrainConfig,
+    out: str | Path,
+    *,
+    init: str | Path | None = None,
+    progress: Callable[[int, float], None] | None = None,
+) -> dict[str, Any]:
+    """Train a student on the cases and write it to ``out``; returns a report (accuracy on
+    the held-aside cases, the fitted temperature, timings)."""
+    torch = torch_modules()
+    torch.manual_seed(config.seed)
+    torch.set_num_threads(config.threads or os.cpu_count() or 1)
+    rng = random.Random(config.seed)
+    pool = list(cases)
+    rng.shuffle(pool)
+    n_hold = int(len(pool) * config.holdout)
+    held, train_cases = pool[:n_hold], pool[n_hold:]
+    if init is not None:
+        student, tokenizer, old = load_student_for_training(init)
+        spec = old.spec
+    else:
+        spec = HeadSpec.from_cases(train_cases, toolset, slots=config.slots)
+        spec.max_len = config.max_len
+        student, tokenizer = new_student(spec)
+        if config.lora_rank:
+            add_lora(student, config.lora_rank, config.lora_alpha)
+    examples, skipped = featurize(spec, tokenizer, toolset, train_cases)
+    if not examples:
+        raise ConfigError("none of the teacher cases fits the student's heads")
+    start = time.perf_counter()
+    losses = optimize(student, examples, config, tokenizer.pad_token_id or 0, progress=progress)
+    train_s = time.perf_counter() - start
+    report: dict[str, Any] = {
+        "cases": len(train_cases),
+        "skipped": skipped,
+        "held_aside": len(held),
+        "steps": config.steps,
+        "train_s": round(train_s, 1),
+        "s_per_step": round(train_s / config.steps, 3),
+        "final_loss": round(float(np.mean(losses[-20:])), 4),
+    }
+    if held:
+        scored = score_cases(student, tokenizer, spec, toolset, held)
+        spec.temperature = fit_temperature(lambda t: scored_at(scored, t))
+        report |= {
+            "held_aside_accuracy": round(
+                float(np.mean([ok for ok, _ in scored_at(scored, 1.0)])), 4
+            ),
+            "temperature": spec.temperature,
+        }
+    if init is not None:
+        weights, rank, alpha = old.weights, old.lora_rank, old.lora_alpha
+    else:
+        weights = "lora" if config.lora_rank else "fp32"
+        rank, alpha = config.lora_rank or 16, config.lora_alpha
+    cfg = StudentConfig(
+        spec=spec,
+        weights=weights,
+        lora_rank=rank,
+        lora_alpha=alpha,
+        training={**report, "config": config.model_dump(), "init": str(init) if init else None},
+    )
+    save_student(student, cfg, out)
+    return report
+
+
+def optimize(
+    student: Any,
+    examples: Sequence[Example],
+    config: EncoderTrainConfig,
+    pad_id: int,
+    *,
+    after_step: Callable[[], None] | None = None,
+    progress: Callable[[int, float], None] | None = None,
+) -> list[float]:
+    """AdamW over the trainable weights (encoder at ``lr``, heads at ``head_lr``), warmup then
+    cosine decay, seeded batches; ``after_step`` runs after each update (e.g. re-apply a
+    pruning mask). Returns the loss per step and leaves the student in eval mode."""
+    torch = torch_modules()
+    rng = random.Random(config.seed)
+    heads = [p for n, p in student.named_parameters() if not n.startswith("encoder.")]
+    body = [
+        p for n, p in student.named_parameters() if n.startswith("encoder.") and p.requires_grad
+    ]
+    opt = torch.optim.AdamW(
+        [{"params": body, "lr": config.lr}, {"params": heads, "lr": config.head_lr}],
+        weight_decay=0.01,
+    )
+
+    def lr_at(step: int) -> float:
+        if step < config.warmup:
+            return (step + 1) / config.warmup
+        done = (step - config.warmup) / max(1, config.steps - config.warmup)
+        return 0.5 * (1 + math.cos(math.pi * min(1.0, done)))
+
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, lr_at)
+    order: list[int] = []
+    losses: list[float] = []
+    student.train()
+    for step in range(config.steps):
+        if len(order) < config.batch_size:
+            fresh = list(range(len(examples)))
+            rng.shuffle(fresh)
+            order += fresh
+        batch = collate([examples[order.pop()] for _ in range(config.batch_size)], pad_id)
+        loss = loss_of(student, batch, config.span_weight)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_([*body, *heads], 1.0)
+        opt.step()
+        sched.step()
+        opt.zero_grad(set_to_none=True)
+        if after_step is not None:
+            after_step()
+        losses.append(float(loss.detach()))
+        if progress is not None:
+            progress(step + 1, losses[-1])
+    student.eval()
+    return losses
+
+
+def load_student_for_training(folder: str | Path) -> tuple[Any, Any, StudentConfig]:
+    """A saved student ready to train further: LoRA students get their adapters back (not
+    merged), so the result is again a small adapter on the same packaged encoder."""
+    from edgeagent.encoder.model import read_config
+
+    config = read_config(folder)
+    if config.weights != "lora":
+        student, tokenizer, config = load_student(folder)
+        student.train()
+        return student, tokenizer, config
+    from peft import set_peft_model_state_dict
+    from safetensors.torch import load_file
+
+    from edgeagent.encoder.model import WEIGHTS_FILE
+
+    student, tokenizer = new_student(config.spec)
+    add_lora(student, config.lora_rank, config.lora_alpha)
+    tensors = load_file(str(Path(folder) / WEIGHTS_FILE))
+    set_peft_model_state_dict(
+        student.encoder,
+        {k.removeprefix("lora."): v for k, v in tensors.items() if k.startswith("lora.")},
+    )
+    heads = {
+        k.removeprefix("heads."): v.float() for k, v in tensors.items() if k.startswith("heads.")
+    }
+    student.load_state_dict(heads, strict=False)
+    return student, tokenizer, config
+
+
+# -- prediction and calibration ------------------------------------------------------------
+@dataclass
+class Logits:
+    enc: Encoded
+    tools: np.ndarray
+    classes: np.ndarray
+    spans: np.ndarray
+
+
+def predict(student: Any, tokenizer: Any, spec: HeadSpec, observation: Observation) -> Logits:
+    """The heads' logits for one observation (no gradients)."""
+    torch = torch_modules()
+    enc = encode_input(tokenizer, input_texts(observation, spec.context_keys), spec.max_len)
+    with torch.inference_mode():
+        tools, classes, spans = student(
+            torch.tensor([enc.input_ids]),
+            torch.ones((1, len(enc.input_ids)), dtype=torch.long),
+            torch.tensor([enc.token_type_ids]),
+        )
+    return Logits(enc, tools[0].numpy(), classes[0].numpy(), spans[0].numpy())
+
+
+@dataclass
+class Scored:
+    case: Case
+    logits: Logits
+    toolset: Toolset
+    spec: HeadSpec
+
+
+def score_cases(
+    student: Any, tokenizer: Any, spec: HeadSpec, toolset: Toolset, cases: Sequence[Case]
+) -> list[Scored]:
+    return [
+        Scored(c, predict(student, tokenizer, spec, c.observation()), toolset, spec) for c in cases
+    ]
+
+
+def scored_at(scored: Sequence[Scored], temperature: float) -> list[tuple[bool, float]]:
+    """(right?, confidence) of each held-aside decision at a temperature."""
+    out = []
+    for s in scored:
+        lg = s.logits
+        obs = s.case.observation()
+        d = decode(s.spec, lg.enc, lg.tools, lg.classes, lg.spans, s.toolset, obs, temperature)
+        try:
+            calls = s.toolset.validate_calls(d.calls, obs)
+            ok = calls_match(s.case.expected_dicts(), calls, s.case.match)
+        except (UnknownNameError, ToolArgumentError):
+            ok = False  # an invalid decision is simply wrong
+        out.append((ok, d.confidence))
+    return out
+
+
+GRID = tuple(round(0.5 * 1.25**i, 3) for i in range(14))  # 0.5 .. ~9.1
+
+
+def fit_temperature(
+    pairs_at: Callable[[float], Sequence[tuple[bool, float]]], grid: Sequence[float] = GRID
+) -> float:
+    """The temperature whose confidences best predict correctness: the least binary
+    log-loss of ``pairs_at(T)`` (each decision's (right?, confidence) at T) over the grid."""
+    best, best_loss = 1.0, math.inf
+    eps = 1e-6
+    for t in grid:
+        pairs = pairs_at(t)
+        loss = -float(
+            np.mean([math.log(max(c, eps)) if ok else math.log(max(1 - c, eps)) for ok, c in pairs])
+        )
+        if loss < best_loss:
+            best, best_loss = t, loss
+    return best

@@ -1,0 +1,234 @@
+"""The encoder student's heads without a model: targets from teacher calls, and calls (resolved
+against the world) from logits, on hand-made inputs."""
+
+from __future__ import annotations
+
+import math
+import random
+
+import numpy as np
+import pytest
+
+from edgeagent import Observation
+from edgeagent.cases import Case, ExpectedCall
+from edgeagent.encoder.heads import (
+    ABSENT,
+    END,
+    IGNORE,
+    SPAN,
+    B,
+    Encoded,
+    HeadSpec,
+    I,
+    O,
+    context_values,
+    decode,
+    encode_input,
+    find_span,
+    input_texts,
+    match_vocabulary,
+    span_candidates,
+    targets,
+    words_of,
+)
+from edgeagent.encoder.numbers import parse_number
+from edgeagent.encoder.train import fit_temperature
+from edgeagent.factory import build_toolset
+from edgeagent.toolset import Toolset
+
+
+@pytest.fixture(scope="module")
+def home() -> Toolset:
+    return build_toolset(["smart_home"])
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("25", 25),
+        ("21.5", 21.5),
+        ("50%", 50),
+        ("twenty-five", 25),
+        ("twenty five", 25),
+        ("a hundred", 100),
+        ("one hundred and five", 105),
+        ("zero", 0),
+        ("lights", None),
+        ("", None),
+    ],
+)
+def test_parse_number(text: str, value: float | None) -> None:
+    assert parse_number(text) == value
+
+
+def test_find_span_prefers_the_words_then_the_context() -> None:
+    words, ctx = "turn on the Kitchen lights for ten minutes", "area: Kitchen"
+    assert find_span("kitchen", words, ctx) == (0, 12, 19)
+    assert find_span("Office", "turn it on", "area: Office") == (1, 6, 12)
+    assert find_span(10, words, ctx) == (0, 31, 34)  # "ten"
+    assert find_span("kit", words, ctx) is None  # whole words only
+    assert find_span(True, words, ctx) is None  # booleans are never spans
+
+
+def test_input_texts_and_context_values() -> None:
+    obs = Observation(utterance="pick it up", context={"objects": ["Book", "Cup"], "area": "Den"})
+    words, ctx = input_texts(obs, ["area", "objects"])
+    assert (words, ctx) == ("pick it up", "area: Den; objects: Book, Cup")
+    assert [ctx[a:b] for a, b in context_values(ctx)] == ["Den", "Book", "Cup"]
+
+
+def _encoded(words: str, tokens: list[str], context: str = "") -> Encoded:
+    """Whitespace tokens of ``words`` as an Encoded (``##`` marks a piece glued to the last)."""
+    offsets: list[tuple[int, int, int] | None] = [None]
+    pos = 0
+    for tok in tokens:
+        piece = tok.removeprefix("##")
+        start = words.index(piece, pos)
+        offsets.append((0, start, start + len(piece)))
+        pos = start + len(piece)
+    offsets.append(None)
+    n = len(offsets)
+    return Encoded(list(range(n)), [0] * n, offsets, (words, context))
+
+
+def test_words_and_span_candidates() -> None:
+    enc = _encoded("switch on the desklamp now", ["switch", "on", "the", "desk", "##lamp", "now"])
+    assert words_of(enc) == [(1, 1), (2, 2), (3, 3), (4, 5), (6, 6)]
+    probs = np.tile([0.98, 0.01, 0.01], (len(enc.offsets), 1))
+    probs[4] = [0.01, 0.98, 0.01]  # B on "desk"
+    probs[5] = [0.01, 0.01, 0.98]  # I on "##lamp"
+    best_score, best_text = span_candidates(enc, probs)[0]
+    assert best_text == "desklamp"
+    assert math.exp(best_score) == pytest.approx(0.98 * 0.98 * 0.99, rel=1e-3)
+
+
+def test_match_vocabulary() -> None:
+    names = ["Living Room", "Kitchen", "Office Lamp"]
+    assert match_vocabulary("the living room", names) == "Living Room"
+    assert match_vocabulary("kitchens", names) == "Kitchen"
+    assert match_vocabulary("office lamb", names) == "Office Lamp"  # a close spelling
+    assert match_vocabulary("garage", names) is None
+
+
+def _spec() -> HeadSpec:
+    return HeadSpec(
+        suites=["smart_home"],
+        tools=[END, "HassTurnOn", "HassTurnOff"],
+        args=["area", "domain", "name"],
+        values={"area": [ABSENT, SPAN], "domain": [ABSENT, SPAN, "light"], "name": [ABSENT, SPAN]},
+        slots=2,
+    )
+
+
+def _logits(spec: HeadSpec, enc: Encoded, tools: list[str], classes: dict[tuple[int, str], str], spans: dict[tuple[int, str], list[int]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:  # fmt: skip
+    """Logits that say exactly the given choices (margin 4 nats)."""
+    t = np.zeros((spec.slots, len(spec.tools)))
+    for k, name in enumerate(tools):
+        t[k, spec.tools.index(name)] = 4.0
+    c = np.zeros((spec.slots, spec.n_classes))
+    for (k, arg), label in classes.items():
+        c[k, spec.class_slices[arg].start + spec.values[arg].index(label)] = 4.0
+    s = np.zeros((len(enc.offsets), spec.slots * len(spec.args), 3))
+    s[:, :, O] = 4.0
+    for (k, arg), toks in spans.items():
+        col = k * len(spec.args) + spec.args.index(arg)
+        for j, tok in enumerate(toks):
+            s[tok, col] = 0.0
+            s[tok, col, B if j == 0 else I] = 4.0
+    return t, c, s
+
+
+def test_decode_resolves_spans_against_the_world(home: Toolset) -> None:
+    spec = _spec()
+    enc = _encoded("turn on the kitchen lights", ["turn", "on", "the", "kitchen", "lights"])
+    classes = {(0, "area"): SPAN, (0, "domain"): "light", (0, "name"): ABSENT}
+    logits = _logits(spec, enc, ["HassTurnOn", END], classes, {(0, "area"): [4]})
+    obs = Observation.of("turn on the kitchen lights")
+    d = decode(spec, enc, *logits, home, obs)
+    (call,) = d.calls
+    assert (call.tool, call.args) == ("HassTurnOn", {"area": "Kitchen", "domain": "light"})
+    assert home.validate_calls(d.calls, obs) == d.calls
+    p = 1 / (1 + 2 * math.exp(-4))  # a 4-nat margin over two rivals
+    assert d.confidence == pytest.approx(min(p, 1 / (1 + math.exp(-4)) * 0.99), rel=0.05)
+
+
+def test_decode_two_calls_and_temperature(home: Toolset) -> None:
+    spec = _spec()
+    enc = _encoded("kitchen on and office off", ["kitchen", "on", "and", "office", "off"])
+    classes = {
+        (0, "area"): SPAN, (0, "domain"): ABSENT, (0, "name"): ABSENT,
+        (1, "area"): SPAN, (1, "domain"): ABSENT, (1, "name"): ABSENT,
+    }  # fmt: skip
+    logits = _logits(spec, enc, ["HassTurnOn", "HassTurnOff"], classes, {(0, "area"): [1], (1, "area"): [4]})
+    obs = Observation.of("kitchen on and office off")
+    d = decode(spec, enc, *logits, home, obs)
+    assert [(c.tool, c.args) for c in d.calls] == [
+        ("HassTurnOn", {"area": "Kitchen"}),
+        ("HassTurnOff", {"area": "Office"}),
+    ]
+    hotter = decode(spec, enc, *logits, home, obs, temperature=4.0)
+    assert hotter.calls == d.calls and hotter.confidence < d.confidence
+
+
+def test_a_span_naming_nothing_stays_as_said_for_validation_to_report(home: Toolset) -> None:
+    spec = _spec()
+    enc = _encoded("turn on the lights", ["turn", "on", "the", "lights"])
+    classes = {(0, "area"): SPAN, (0, "domain"): ABSENT, (0, "name"): ABSENT}
+    logits = _logits(spec, enc, ["HassTurnOn", END], classes, {(0, "area"): [1]})
+    d = decode(spec, enc, *logits, home, Observation.of("turn on the lights"))
+    assert d.calls[0].args == {"area": "turn"}
+    with pytest.raises(Exception, match="unknown area 'turn'"):
+        home.validate_calls(d.calls)
+
+
+def test_tools_outside_the_toolset_are_never_chosen(home: Toolset) -> None:
+    spec = _spec().model_copy(update={"tools": [END, "HassTurnOn", "NotATool"]})
+    enc = _encoded("hello", ["hello"])
+    logits = _logits(spec, enc, ["NotATool", END], {}, {})
+    d = decode(spec, enc, *logits, home, Observation.of("hello"))
+    assert all(c.tool in home for c in d.calls)
+
+
+def test_fit_temperature_recovers_the_true_one() -> None:
+    rng = random.Random(0)
+    z = [rng.uniform(0, 6) for _ in range(4000)]
+    right = [rng.random() < 1 / (1 + math.exp(-x / 2.0)) for x in z]  # true temperature 2
+
+    def pairs_at(t: float) -> list[tuple[bool, float]]:
+        return [(ok, 1 / (1 + math.exp(-x / t))) for ok, x in zip(right, z, strict=True)]
+
+    assert fit_temperature(pairs_at) == pytest.approx(2.0, rel=0.25)
+
+
+def test_targets_from_a_teacher_call(home: Toolset) -> None:
+    pytest.importorskip("transformers")
+    from transformers import AutoTokenizer
+
+    from edgeagent.encoder.model import base_encoder_path
+
+    tok = AutoTokenizer.from_pretrained(base_encoder_path())
+    case = Case(
+        id="t",
+        suite="smart_home",
+        utterance="switch off the lights",
+        context={"area": "Kitchen"},
+        expected=[ExpectedCall(tool="HassTurnOff", args={"area": "Kitchen", "domain": "light"})],
+    )
+    spec = HeadSpec.from_cases([case], home, slots=2, min_count=1)
+    assert spec.values["domain"] == [ABSENT, SPAN, "light"]  # "lights" is not "light": a class
+    enc = encode_input(tok, input_texts(case.observation(), spec.context_keys), 64)
+    t = targets(spec, case, enc, home)
+    assert t is not None
+    assert t.tools == [spec.tools.index("HassTurnOff"), 0]
+    a_area, a_domain, a_name = (spec.args.index(n) for n in ("area", "domain", "name"))
+    assert t.classes[0][a_area] == spec.values["area"].index(SPAN)
+    assert t.classes[0][a_domain] == spec.values["domain"].index("light")
+    assert t.classes[0][a_name] == spec.values["name"].index(ABSENT)
+    assert t.classes[1] == [IGNORE] * len(spec.args)
+    col = a_area
+    tagged = [i for i, row in enumerate(t.spans) if row[col] == B]
+    assert len(tagged) == 1
+    seg, start, end = enc.offsets[tagged[0]]  # type: ignore[misc]
+    assert (seg, enc.texts[1][start:end]) == (1, "Kitchen")  # found in the context
+    too_many = case.model_copy(update={"expected": case.expected * 3})
+    assert targets(spec, too_many, enc, home) is None
