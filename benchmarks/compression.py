@@ -1,111 +1,98 @@
-"""Accuracy, speed and size of GGUF brains (the zero-shot default and distilled students).
+"""Compression targets: the encoder student and its int8 copy, and the GGUF quantizer.
 
-For each model file: file size, exact-match accuracy on each case file (the case's own match
-rule, no cloud), p50/p95 decision latency on this machine, and the peak RSS of a process that
-loads only that model (each model is measured in its own subprocess).
+Measures, each variant in its own process (``edgeagent compress report``'s measurement): the
+shipped encoder student with int8 and with fp32 linear layers, and its int8-stored copy, on
+both dev files (local brain only; routed figures assume the replay cloud, which is always
+right), then the file size of int8 against fp32 storage, and Q4_K_M against F16 for the
+packaged SmolLM2 (dequantized to F16 and requantized). Prints every target with its figure.
 
-    python benchmarks/compression.py MODEL.gguf [MODEL.gguf ...] [--cases FILE ...] [--limit N]
-    (no MODEL: the packaged SmolLM2-135M-Instruct Q4_1)
+    python benchmarks/compression.py [--student FOLDER] [--limit N] [--no-gguf] [--out DIR]
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import resource
-import subprocess
-import sys
-import time
+import tempfile
 from pathlib import Path
+from typing import Any
+
+from edgeagent.compress.report import Variant, measure_all, to_markdown, write_report
+from edgeagent.encoder.compress import fp32_copy, int8_copy
+from edgeagent.models import bundled_encoder_path
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data"
-DEFAULT_CASES = [DATA / "smart_home" / "dev.jsonl", DATA / "robot" / "dev.jsonl"]
+HOME, ROBOT = "smart_home/dev.jsonl", "robot/dev.jsonl"
 
 
-def measure(model: str | None, cases_files: list[str], limit: int) -> dict[str, object]:
-    """Runs in a fresh process: one model, every case file."""
-    from edgeagent.brains.gguf import GGUFBrain
-    from edgeagent.cases import load_cases
-    from edgeagent.factory import build_toolset
-    from edgeagent.scoring import calls_match
+def q4km_ratio(tmp: Path) -> tuple[float, float]:
+    """(F16 MB, Q4_K_M MB) for the packaged SmolLM2, dequantized to F16 and requantized."""
+    from edgeagent.compress.distill import load_gguf_as_transformers
+    from edgeagent.compress.gguf_export import export_llama, quantize
+    from edgeagent.models import default_gguf_path
 
-    brain = GGUFBrain(model)
-    result: dict[str, object] = {
-        "model": str(brain.model_path),
-        "size_mb": brain.model_path.stat().st_size / 2**20,
-    }
-    for path in cases_files:
-        cases = load_cases(path)[: limit or None]
-        toolset = build_toolset(sorted({c.suite for c in cases}))
-        brain.warm_up(toolset)
-        lat, right, invalid = [], 0, 0
-        for case in cases:
-            t = time.perf_counter()
-            d = brain.decide(case.observation(), toolset)
-            lat.append((time.perf_counter() - t) * 1000)
-            right += d.kind != "invalid" and calls_match(case.expected_dicts(), d.calls, case.match)
-            invalid += d.kind == "invalid"
-        lat.sort()
-        result[Path(path).parent.name] = {
-            "cases": len(cases),
-            "accuracy": right / len(cases),
-            "invalid": invalid,
-            "p50_ms": lat[len(lat) // 2],
-            "p95_ms": lat[int(0.95 * (len(lat) - 1))],
-        }
-    result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    brain.close()
-    return result
+    model, _ = load_gguf_as_transformers(default_gguf_path())
+    f16 = export_llama(model, tmp / "f16.gguf", template_gguf=default_gguf_path(), dtype="F16")
+    q4 = quantize(f16, tmp / "q4_k_m.gguf", "Q4_K_M")
+    return f16.stat().st_size / 2**20, q4.stat().st_size / 2**20
+
+
+def verdict(ok: bool | None) -> str:
+    return "-" if ok is None else ("met" if ok else "NOT met")
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    ap.add_argument("models", nargs="*")
-    ap.add_argument("--cases", nargs="*", default=[str(p) for p in DEFAULT_CASES])
-    ap.add_argument("--limit", type=int, default=0)
-    ap.add_argument("--one", help=argparse.SUPPRESS)
+    ap.add_argument("--student", type=Path, default=None, help="encoder student folder")
+    ap.add_argument("--limit", type=int, default=0, help="seeded sample of N cases per file")
+    ap.add_argument("--no-gguf", action="store_true", help="skip the Q4_K_M/F16 measurement")
+    ap.add_argument("--out", type=Path, default=None, help="also write the report here")
     args = ap.parse_args()
-    if args.one is not None:
-        print(json.dumps(measure(args.one or None, args.cases, args.limit)))
-        return
-    rows = []
-    for model in args.models or [""]:
-        cmd = [
-            sys.executable,
-            __file__,
-            "--one",
-            model,
-            "--limit",
-            str(args.limit),
-            "--cases",
-            *args.cases,
+    student = args.student or bundled_encoder_path()
+    files = [DATA / HOME, DATA / ROBOT]
+    with tempfile.TemporaryDirectory() as tmp_dir:
+        tmp = Path(tmp_dir)
+        fp32 = fp32_copy(student, tmp / "fp32")
+        int8 = int8_copy(fp32, tmp / "int8")
+        variants = [
+            Variant(model=student, encoder=True, int8=True),
+            Variant(model=student, encoder=True, int8=False),
+            Variant(model=int8, encoder=True, int8=True),
         ]
-        out = (
-            subprocess.run(cmd, capture_output=True, text=True, check=True)
-            .stdout.strip()
-            .splitlines()[-1]
-        )
-        rows.append(json.loads(out))
-    suites = [Path(c).parent.name for c in args.cases]
-    head = f"{'model':40} {'MB':>6} {'RSS MB':>7} " + " ".join(
-        f"{s + ' acc':>15} {'p50 ms':>7} {'p95 ms':>7}" for s in suites
+        rows = measure_all(variants, files, args.limit or None)
+        fp32_mb = (fp32 / "student.safetensors").stat().st_size / 2**20
+        int8_mb = (int8 / "student.safetensors").stat().st_size / 2**20
+        gguf = None if args.no_gguf else q4km_ratio(tmp)
+    print(to_markdown(rows))
+    if args.out:
+        write_report(rows, args.out)
+    default, fp32_row, int8_row = rows
+    home, robot = default["files"][HOME], default["files"][ROBOT]
+    loss = max(
+        fp32_row["files"][f]["accuracy"] - int8_row["files"][f]["accuracy"] for f in (HOME, ROBOT)
     )
-    print(head)
-    for r in rows:
-        cells = " ".join(
-            f"{r[s]['accuracy']:>15.1%} {r[s]['p50_ms']:>7.1f} {r[s]['p95_ms']:>7.1f}"
-            for s in suites  # type: ignore[index]
-        )
-        print(
-            f"{Path(str(r['model'])).name:40} {r['size_mb']:>6.1f} {r['peak_rss_mb']:>7.0f} {cells}"
-        )
+    checks: list[tuple[str, str, bool | None]] = [
+        ("smart-home accuracy >= 85%, no cloud", f"{home['accuracy']:.1%}", home["accuracy"] >= 0.85),
+        ("robot accuracy >= 70%, no cloud", f"{robot['accuracy']:.1%}", robot["accuracy"] >= 0.70),
+        ("p50 <= 20 ms per decision", f"{home['p50_ms']:.1f} / {robot['p50_ms']:.1f} ms", max(home["p50_ms"], robot["p50_ms"]) <= 20),
+        ("routed >= 97% at <= 15% offload (smart home)", f"{home['routed_at_15']:.1%} at <= 15%; 97% needs {fmt(home['offload_needed']['97%'])}", home["routed_at_15"] >= 0.97),
+        ("int8 file <= 30% of fp32", f"{int8_mb:.1f} / {fp32_mb:.1f} MB = {int8_mb / fp32_mb:.1%}", int8_mb / fp32_mb <= 0.30),
+        ("int8 loses <= 1 point", f"{loss * 100:+.1f} points (worst file)", loss <= 0.01),
+    ]  # fmt: skip
+    if gguf is not None:
+        f16_mb, q4_mb = gguf
+        checks.append(("Q4_K_M <= 35% of F16 (SmolLM2-135M)", f"{q4_mb:.1f} / {f16_mb:.1f} MB = {q4_mb / f16_mb:.1%}", q4_mb / f16_mb <= 0.35))  # fmt: skip
     print(
-        "(accuracy: exact-match under each case's rule, local brain only, no cloud;"
-        f" {'first ' + str(args.limit) if args.limit else 'all'} cases per file)"
+        "target                                          measured                                   "
     )
+    for name, figure, ok in checks:
+        print(f"{name:47} {figure:58} {verdict(ok)}")
+
+
+def fmt(x: Any) -> str:
+    return "-" if x is None else f"{x:.1%}"
 
 
 if __name__ == "__main__":

@@ -3,11 +3,14 @@
 The smart-home dev file is split in two halves by a fixed hash of each case id. The escalating
 agent (local: the student; cloud: a replay of the labels) runs over half A, and every
 escalation's cloud answer is logged as a teacher example in a decision log, as a deployed agent
-would. One round of ``distill --db LOG --init-adapter STUDENT`` trains the student on them (mixed
-with generated requests so it keeps what it knew). Then the old and the new student decide
-half B: for the same routed accuracy, the offload each needs and the relative drop are printed.
+would. One round of distillation trains the student on them, continuing from the old one
+(``distill --db LOG --init-adapter STUDENT`` for the LM student, ``distill --student encoder
+--db LOG --init FOLDER`` for the encoder student), mixed with generated requests so it keeps
+what it knew; ``--repeat`` weighs each logged example up. Then the old and the new student
+decide half B: for the same routed accuracy, the offload each needs and the relative drop are
+printed.
 
-    python benchmarks/continual.py [--adapter ADAPTER.gguf] [--steps N] [--limit N]
+    python benchmarks/continual.py [--student encoder|lm] [--old STUDENT] [--steps N] [--limit N]
 """
 
 from __future__ import annotations
@@ -19,14 +22,22 @@ import time
 from pathlib import Path
 
 from edgeagent.agent import Agent
+from edgeagent.brains.base import Brain
+from edgeagent.brains.encoder import EncoderBrain
 from edgeagent.brains.escalating import EscalatingBrain
 from edgeagent.brains.gguf import GGUFBrain
-from edgeagent.cases import load_cases
+from edgeagent.cases import Case, load_cases
 from edgeagent.compress.distill import DistillConfig
-from edgeagent.compress.pipeline import distill_to_gguf, gather_cases
+from edgeagent.compress.pipeline import (
+    distill_to_encoder,
+    distill_to_gguf,
+    gather_cases,
+    teacher_cases,
+)
+from edgeagent.encoder.train import EncoderTrainConfig
 from edgeagent.evaluation.metrics import routing_curve
 from edgeagent.evaluation.runner import EvalCase, ReferenceBrain, from_case, run_tier
-from edgeagent.models import bundled_adapter_path
+from edgeagent.models import bundled_adapter_path, bundled_encoder_path
 from edgeagent.policies import DeclarativePolicy, PolicyConfig
 from edgeagent.telemetry import Telemetry
 
@@ -39,13 +50,17 @@ def half(case_id: str) -> str:
     return "A" if int(hashlib.sha256(case_id.encode()).hexdigest()[:8], 16) % 2 == 0 else "B"
 
 
-def log_escalations(adapter: Path, cases: list[EvalCase], db: Path) -> tuple[int, float]:
+def student_brain(kind: str, path: Path) -> Brain:
+    return EncoderBrain(path) if kind == "encoder" else GGUFBrain(adapter=path)
+
+
+def log_escalations(kind: str, student: Path, cases: list[EvalCase], db: Path) -> tuple[int, float]:
     """Run the escalating agent over ``cases``; cloud answers land in ``db``'s teacher table.
 
     The default policy's thresholds decide what escalates; its deadline is lifted, because
     this measures learning, not speed (a busy machine must not drop escalations)."""
     telemetry = Telemetry(db, session="continual-A")
-    local = GGUFBrain(adapter=adapter)
+    local = student_brain(kind, student)
     routed = EscalatingBrain(
         local,
         ReferenceBrain(cases, "dev-A"),
@@ -61,9 +76,22 @@ def log_escalations(adapter: Path, cases: list[EvalCase], db: Path) -> tuple[int
     return escalated, escalated / len(cases)
 
 
-def offload_for(adapter: Path, cases: list[EvalCase]) -> tuple[float, dict[float, float | None]]:
+def distill_round(kind: str, old: Path, teacher: list[Case], steps: int, out: Path) -> Path:
+    """One round of distillation continuing from the old student; the new student's path."""
+    if kind == "encoder":
+        config = EncoderTrainConfig(steps=steps, lr=5e-4, head_lr=1e-3, warmup=10, seed=7)
+        distill_to_encoder(teacher, out, config=config, init=old)
+        return out
+    lm = DistillConfig(steps=steps, batch_size=8, lr=2e-4, seed=7)
+    report = distill_to_gguf(teacher, out, config=lm, init_adapter=old)
+    return Path(report["files"]["LoRA"])
+
+
+def offload_for(
+    kind: str, student: Path, cases: list[EvalCase]
+) -> tuple[float, dict[float, float | None]]:
     """The student's local accuracy on ``cases`` and the least offload reaching each target."""
-    brain = GGUFBrain(adapter=adapter)
+    brain = student_brain(kind, student)
     outcomes = [run_tier(brain, case)[0] for case in cases]
     brain.close()
     curve = routing_curve(
@@ -82,35 +110,41 @@ def main() -> None:
     ap = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    ap.add_argument("--adapter", type=Path, default=None, help="student (default: the shipped one)")
+    ap.add_argument("--student", choices=["encoder", "lm"], default="encoder")
+    ap.add_argument("--old", type=Path, default=None, help="student (default: the shipped one)")
     ap.add_argument("--cases", type=Path, default=DEV)
-    ap.add_argument("--steps", type=int, default=60)
-    ap.add_argument("--mix", type=int, default=400, help="generated requests mixed in")
+    ap.add_argument("--steps", type=int, default=None, help="default: 150 encoder, 60 lm")
+    ap.add_argument("--mix", type=int, default=None, help="generated requests mixed in")
+    ap.add_argument("--repeat", type=int, default=4, help="copies of each logged example")
     ap.add_argument("--limit", type=int, default=0, help="first N cases of each half")
     args = ap.parse_args()
-    old = args.adapter or bundled_adapter_path()
+    kind = args.student
+    old = args.old or (bundled_encoder_path() if kind == "encoder" else bundled_adapter_path())
+    steps = args.steps or (150 if kind == "encoder" else 60)
+    mix = args.mix if args.mix is not None else (2000 if kind == "encoder" else 400)
 
     cases = [from_case(c) for c in load_cases(args.cases)]
     a = [c for c in cases if half(c.id) == "A"][: args.limit or None]
     b = [c for c in cases if half(c.id) == "B"][: args.limit or None]
-    print(f"continual learning on {args.cases.name}: half A {len(a)} cases, half B {len(b)} cases")
+    print(
+        f"continual learning ({kind} student) on {args.cases.name}: half A {len(a)} cases, half B {len(b)} cases"
+    )
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "decisions.db"
         t = time.perf_counter()
-        n_esc, rate = log_escalations(old, a, db)
+        n_esc, rate = log_escalations(kind, old, a, db)
         print(
             f"  half A with the old student: {n_esc} escalations ({rate:.1%}) logged as teacher examples [{time.perf_counter() - t:.0f} s]"
         )
-        teacher = gather_cases([f"gen:smart_home:{args.mix}"], seed=7, db=db, db_suite="smart_home")
+        logged = teacher_cases(db, "smart_home") * args.repeat
+        teacher = gather_cases([f"gen:smart_home:{mix}"], seed=7) + logged
         t = time.perf_counter()
-        config = DistillConfig(steps=args.steps, batch_size=8, lr=2e-4, seed=7)
-        report = distill_to_gguf(teacher, Path(tmp) / "new", config=config, init_adapter=old)
-        new = Path(report["files"]["LoRA"])
+        new = distill_round(kind, old, teacher, steps, Path(tmp) / "new")
         print(
-            f"  one distillation round: {len(teacher)} examples ({n_esc} from the log), {args.steps} steps [{time.perf_counter() - t:.0f} s]"
+            f"  one distillation round: {len(teacher)} examples ({n_esc} logged x {args.repeat}), {steps} steps [{time.perf_counter() - t:.0f} s]"
         )
-        acc_old, need_old = offload_for(old, b)
-        acc_new, need_new = offload_for(new, b)
+        acc_old, need_old = offload_for(kind, old, b)
+        acc_new, need_new = offload_for(kind, new, b)
     print(f"  half B, no cloud: old student {acc_old:.1%}, new student {acc_new:.1%}")
     print("  target accuracy   offload old   offload new   relative drop (target >= 30%)")
     for target in TARGETS:

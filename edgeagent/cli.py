@@ -364,51 +364,88 @@ def distill(
         Optional[Path],  # noqa: UP045
         typer.Option("--init", help="GGUF to start from (default: the packaged SmolLM2-135M)."),
     ] = None,
-    steps: Annotated[int, typer.Option(min=1)] = 300,
-    batch: Annotated[int, typer.Option(min=1)] = 8,
-    lr: Annotated[float, typer.Option(min=0.0)] = 1e-4,
+    steps: Annotated[
+        Optional[int],  # noqa: UP045
+        typer.Option(min=1, help="Optimizer steps (default: 300 lm, 800 encoder)."),
+    ] = None,
+    batch: Annotated[
+        Optional[int],  # noqa: UP045
+        typer.Option(min=1, help="Batch size (default: 8 lm, 32 encoder)."),
+    ] = None,
+    lr: Annotated[
+        Optional[float],  # noqa: UP045
+        typer.Option(min=0.0, help="Learning rate (default: 1e-4 lm, 1e-3 encoder)."),
+    ] = None,
     seed: int = 0,
     quant: Annotated[
         str, typer.Option(help="Also write this quantization (Q8_0, Q4_K_M, ...).")
     ] = "Q8_0",
     lora: Annotated[
-        int,
+        Optional[int],  # noqa: UP045
         typer.Option(
-            min=0, help="Train a LoRA adapter of this rank instead of all weights (0: full)."
+            min=0,
+            help="Train LoRA adapters of this rank instead of all weights (0: all weights;"
+            " default: 0 lm, 16 encoder).",
         ),
-    ] = 0,
+    ] = None,
     lora_alpha: Annotated[int, typer.Option(min=1)] = 32,
     init_adapter: Annotated[
         Optional[Path],  # noqa: UP045
         typer.Option("--init-adapter", help="Continue training this LoRA adapter GGUF."),
     ] = None,
+    student: Annotated[
+        str,
+        typer.Option(
+            help="'lm': a causal LM written as GGUF (GGUF brain); 'encoder': MiniLM with heads"
+            " (encoder brain; --init continues a student folder)."
+        ),
+    ] = "lm",
 ) -> None:
-    """Distill teacher decisions into a small student model, written as GGUF for the GGUF brain.
+    """Distill teacher decisions into a small student model.
 
-    With --lora R only a rank-R adapter trains; it is written as a llama.cpp LoRA GGUF
-    (a few MB) that the GGUF brain applies to the --init model (--adapter).
+    --student lm (default) fine-tunes a causal LM written as GGUF for the GGUF brain; with
+    --lora R only a rank-R adapter trains, written as a llama.cpp LoRA GGUF (a few MB) that the
+    GGUF brain applies to the --init model (--adapter). --student encoder trains the encoder
+    student (a sentence encoder with tool and argument heads, milliseconds per decision) into
+    the --out folder, run by --brain encoder --model FOLDER.
     """
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
     from edgeagent.compress.distill import DistillConfig
-    from edgeagent.compress.pipeline import distill_to_gguf, gather_cases
+    from edgeagent.compress.pipeline import distill_to_encoder, distill_to_gguf, gather_cases
+    from edgeagent.encoder.train import EncoderTrainConfig
+
+    if student not in ("lm", "encoder"):
+        err_console.print(f"[red]error:[/] --student must be 'lm' or 'encoder', not {student!r}")
+        raise typer.Exit(2)
 
     try:
         cases = gather_cases(data or [], seed=seed, db=db, db_suite=db_world)
-        config = DistillConfig(
-            steps=steps, batch_size=batch, lr=lr, seed=seed, lora_rank=lora, lora_alpha=lora_alpha
-        )
+        options = (("steps", steps), ("batch_size", batch), ("lr", lr), ("lora_rank", lora))
+        given = {k: v for k, v in options if v is not None}
+        given |= {"seed": seed, "lora_alpha": lora_alpha}
+        command = " ".join(["edgeagent", *map(shlex.quote, sys.argv[1:])])
+        enc_config = EncoderTrainConfig(**given) if student == "encoder" else None
+        lm_config = DistillConfig(**given) if student == "lm" else None
+        total = (enc_config or lm_config).steps  # type: ignore[union-attr]
         with Progress(
             TextColumn("distilling"), BarColumn(), TextColumn("{task.completed}/{task.total} loss {task.fields[loss]:.3f}"),
             TimeRemainingColumn(), console=err_console,
         ) as bar:  # fmt: skip
-            task = bar.add_task("train", total=steps, loss=float("nan"))
-            report = distill_to_gguf(
-                cases, out, init=init, config=config, quant=quant,
-                progress=lambda step, loss: bar.update(task, completed=step, loss=loss),
-                command=" ".join(["edgeagent", *map(shlex.quote, sys.argv[1:])]),
-                init_adapter=init_adapter,
-            )  # fmt: skip
+            task = bar.add_task("train", total=total, loss=float("nan"))
+
+            def progress(step: int, loss: float) -> None:
+                bar.update(task, completed=step, loss=loss)
+
+            if enc_config is not None:
+                report = distill_to_encoder(
+                    cases, out, init=init, config=enc_config, progress=progress, command=command
+                )
+            else:
+                report = distill_to_gguf(
+                    cases, out, init=init, config=lm_config, quant=quant, progress=progress,
+                    command=command, init_adapter=init_adapter,
+                )  # fmt: skip
     except EdgeAgentError as exc:
         err_console.print(f"[red]error:[/] {exc}")
         raise typer.Exit(2) from exc
@@ -609,12 +646,65 @@ def compress_quantize(
         console.print(f"{k:8} {out}  {size / 2**20:8.1f} MB  {size / base:6.1%} of {model.name}")
 
 
+@compress_app.command("student")
+def compress_student(
+    student: Annotated[Path, typer.Argument(help="An encoder student folder.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the variant folders.")],
+    int8: Annotated[bool, typer.Option("--int8/--no-int8", help="Write int8 copies.")] = True,
+    sparsity: Annotated[
+        Optional[list[float]],  # noqa: UP045
+        typer.Option("--sparsity", help="Magnitude-prune to this sparsity (repeatable)."),
+    ] = None,
+    heads: Annotated[
+        Optional[list[float]],  # noqa: UP045
+        typer.Option("--heads", help="Structured: remove this fraction of attention heads."),
+    ] = None,
+    neurons: Annotated[
+        float, typer.Option(help="Structured: fraction of FFN neurons removed with --heads.")
+    ] = 0.5,
+    data: Annotated[
+        Optional[list[str]],  # noqa: UP045
+        typer.Option("--data", "-d", help="Fine-tuning cases (gen:SUITE:N or a JSONL)."),
+    ] = None,
+    steps: Annotated[int, typer.Option(min=1, help="Fine-tuning steps after pruning.")] = 150,
+    seed: int = 0,
+) -> None:
+    """Compressed variants of an encoder student: an fp32 baseline, int8 copies, magnitude
+    pruning at each --sparsity and structured pruning at each --heads fraction (each pruned
+    model fine-tuned for --steps); every variant is a student folder under --out."""
+    from edgeagent.compress.pipeline import gather_cases
+    from edgeagent.encoder import compress as enc
+    from edgeagent.encoder.model import read_config
+    from edgeagent.encoder.train import EncoderTrainConfig
+
+    try:
+        config = read_config(student)
+        specs = data or [f"gen:{s}:{4000 // len(config.spec.suites)}" for s in config.spec.suites]
+        cases = gather_cases(specs, seed=seed + 1)
+        tune = EncoderTrainConfig(steps=steps, lr=5e-5, head_lr=1e-4, warmup=10, seed=seed)
+        made = [enc.fp32_copy(student, out / "fp32")]
+        for s in sparsity or []:
+            made.append(enc.prune_magnitude(student, out / f"sparse{int(s * 100)}", s, cases, tune))
+        for h in heads or []:
+            name = f"heads{int(h * 100)}-ffn{int(neurons * 100)}"
+            made.append(enc.prune_structured(student, out / name, h, neurons, cases, tune))
+        if int8:
+            made += [enc.int8_copy(m, m.with_name(m.name + "-int8")) for m in list(made)]
+    except EdgeAgentError as exc:
+        err_console.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(2) from exc
+    for folder in made:
+        info = enc.describe_sizes(folder)
+        console.print(f"{folder}: {info['weights']}, {info['size_mb']:.1f} MB")
+
+
 @compress_app.command("report")
 def compress_report(
     variants: Annotated[
         list[str],
         typer.Argument(
-            help="MODEL.gguf or MODEL.gguf:ADAPTER.gguf ('default': the packaged model)."
+            help="MODEL.gguf or MODEL.gguf:ADAPTER.gguf ('default': the packaged model), or an"
+            " encoder student folder DIR@fp32 / DIR@int8 ('encoder': the shipped one)."
         ),
     ],
     cases: Annotated[

@@ -68,6 +68,19 @@ def bundled_adapter_suites() -> list[str]:
     return [str(s) for s in info.get("suites", [])]
 
 
+BUNDLED_ENCODER = STUDENTS_DIR / "encoder"
+
+
+def bundled_encoder_path() -> Path:
+    """The shipped encoder student (a LoRA adapter and heads on the packaged MiniLM)."""
+    if not (BUNDLED_ENCODER / "student.json").is_file():
+        raise ConfigError(
+            f"the bundled encoder student is missing ({BUNDLED_ENCODER}); rebuild it with the"
+            " command in edgeagent/students/README.md"
+        )
+    return BUNDLED_ENCODER
+
+
 def cache_dir() -> Path:
     """edgeagent's cache: ``$EDGEAGENT_CACHE`` or ``$XDG_CACHE_HOME/edgeagent``."""
     if env := os.environ.get("EDGEAGENT_CACHE"):

@@ -134,3 +134,29 @@ def distill_to_gguf(
     }
     (out_dir / "distill.json").write_text(json.dumps(report, indent=2))
     return report
+
+
+def distill_to_encoder(
+    cases: Sequence[Case],
+    out_dir: Path,
+    *,
+    config: Any = None,
+    init: str | Path | None = None,
+    progress: Callable[[int, float], None] | None = None,
+    command: str | None = None,
+) -> dict[str, Any]:
+    """Train an encoder student (``edgeagent.encoder``) on the cases and write its folder;
+    ``init`` continues training a student folder (its heads and LoRA adapters)."""
+    from edgeagent.encoder.train import EncoderTrainConfig, train_encoder
+
+    config = config or EncoderTrainConfig()
+    suites = sorted({c.suite for c in cases})
+    if init is not None:
+        from edgeagent.encoder.model import read_config
+
+        suites = sorted(set(suites) | set(read_config(init).spec.suites))
+    toolset = build_toolset(suites)
+    result = train_encoder(cases, toolset, config, out_dir, init=init, progress=progress)
+    report = {"command": command, "student": "encoder", "suites": suites, **result}
+    (out_dir / "distill.json").write_text(json.dumps(report, indent=2))
+    return report

@@ -23,18 +23,35 @@ from edgeagent.errors import ConfigError
 
 
 class Variant(BaseModel):
-    """A model file, optionally with a LoRA adapter applied to it."""
+    """A GGUF model (optionally with a LoRA adapter), or an encoder student folder run with
+    fp32 or int8 linear layers."""
 
     model_config = ConfigDict(frozen=True)
 
     model: Path
     adapter: Path | None = None
+    encoder: bool = False
+    int8: bool = False
 
     @classmethod
     def parse(cls, spec: str) -> Variant:
-        """``MODEL.gguf`` or ``MODEL.gguf:ADAPTER.gguf`` (``default`` = the packaged model)."""
+        """``MODEL.gguf``, ``MODEL.gguf:ADAPTER.gguf`` (``default`` = the packaged model), or an
+        encoder student folder ``DIR`` / ``DIR@int8`` (``encoder`` = the shipped student)."""
         from edgeagent.models import default_gguf_path
 
+        if "@" in spec or Path(spec).is_dir() or spec.split("@")[0] == "encoder":
+            folder, _, mode = spec.partition("@")
+            if mode not in ("", "fp32", "int8"):
+                raise ConfigError(f"unknown encoder mode {mode!r}: use @fp32 or @int8")
+            if folder == "encoder":
+                from edgeagent.models import bundled_encoder_path
+
+                path = bundled_encoder_path()
+            else:
+                path = Path(folder)
+            if not (path / "student.json").is_file():
+                raise ConfigError(f"not an encoder student folder: {path}")
+            return cls(model=path, encoder=True, int8=mode == "int8")
         model, _, adapter = spec.partition(":")
         path = default_gguf_path() if model in ("", "default") else Path(model)
         for f in (path, Path(adapter) if adapter else None):
@@ -43,13 +60,35 @@ class Variant(BaseModel):
         return cls(model=path, adapter=Path(adapter) if adapter else None)
 
     @property
+    def spec(self) -> str:
+        if self.encoder:
+            return f"{self.model}@{'int8' if self.int8 else 'fp32'}"
+        return f"{self.model}:{self.adapter}" if self.adapter else str(self.model)
+
+    @property
     def label(self) -> str:
+        if self.encoder:
+            return f"{self.model.name} ({'int8' if self.int8 else 'fp32'} linear)"
         return self.model.stem + (f" + {self.adapter.stem}" if self.adapter else "")
 
     @property
+    def files(self) -> list[Path]:
+        """What must be on disk to run it (an encoder LoRA student needs its base encoder)."""
+        if self.encoder:
+            from edgeagent.encoder.model import WEIGHTS_FILE, base_encoder_path, read_config
+
+            config = read_config(self.model)
+            own = self.model / WEIGHTS_FILE
+            return (
+                [own, base_encoder_path(config.base) / "model.safetensors"]
+                if config.weights == "lora"
+                else [own]
+            )
+        return [self.model, *([self.adapter] if self.adapter else [])]
+
+    @property
     def size_mb(self) -> float:
-        files = [self.model, *([self.adapter] if self.adapter else [])]
-        return sum(f.stat().st_size for f in files) / 2**20
+        return sum(f.stat().st_size for f in self.files) / 2**20
 
 
 def file_label(path: Path) -> str:
@@ -61,19 +100,29 @@ def measure(
     variant: Variant, case_files: Sequence[Path], limit: int | None = None, seed: int = 0
 ) -> dict[str, Any]:
     """Measure one variant in this process (call it in a fresh one: see :func:`measure_all`)."""
-    import llama_cpp
-
-    from edgeagent.brains.gguf import GGUFBrain
     from edgeagent.evaluation.metrics import percentiles
     from edgeagent.evaluation.runner import load_eval_cases, run_tier, select
 
-    brain = GGUFBrain(variant.model, adapter=variant.adapter)
+    brain: Any
+    if variant.encoder:
+        from edgeagent.brains.encoder import EncoderBrain
+
+        brain = EncoderBrain(variant.model, int8=variant.int8)
+        params, nonzero = brain.parameter_counts()
+    else:
+        import llama_cpp
+
+        from edgeagent.brains.gguf import GGUFBrain
+
+        brain = GGUFBrain(variant.model, adapter=variant.adapter)
+        params = nonzero = llama_cpp.llama_model_n_params(brain.llama.model)
     row: dict[str, Any] = {
         "variant": variant.label,
         "model": str(variant.model),
         "adapter": str(variant.adapter) if variant.adapter else None,
         "size_mb": round(variant.size_mb, 2),
-        "params_m": round(llama_cpp.llama_model_n_params(brain.llama.model) / 1e6, 2),
+        "params_m": round(params / 1e6, 2),
+        "nonzero_params_m": round(nonzero / 1e6, 2),
         "files": {},
     }
     try:
@@ -89,11 +138,29 @@ def measure(
                 "invalid": sum(o.kind == "invalid" for o in outcomes),
                 "p50_ms": round(lat["p50"] or 0.0, 1),
                 "p95_ms": round(lat["p95"] or 0.0, 1),
+                **routing_figures([o.confidence for o in outcomes], [o.correct for o in outcomes]),
             }
     finally:
         brain.close()
     row["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     return row
+
+
+ROUTED_TARGETS = (0.90, 0.95, 0.97)
+
+
+def routing_figures(confidences: Sequence[float], correct: Sequence[bool]) -> dict[str, Any]:
+    """With a cloud that is always right (the replay of the labels): the least offload that
+    reaches each target accuracy, and the best routed accuracy at <= 15% offload."""
+    from edgeagent.evaluation.metrics import routing_curve
+
+    curve = routing_curve(confidences, correct, [True] * len(correct))
+    need = {
+        f"{t:.0%}": min((p.offload for p in curve if p.accuracy >= t), default=None)
+        for t in ROUTED_TARGETS
+    }
+    at15 = max((p.accuracy for p in curve if p.offload <= 0.15), default=None)
+    return {"offload_needed": need, "routed_at_15": at15}
 
 
 def measure_all(
@@ -102,8 +169,7 @@ def measure_all(
     """Measure each variant in its own subprocess (so peak RSS is per variant)."""
     rows = []
     for v in variants:
-        spec = f"{v.model}:{v.adapter}" if v.adapter else str(v.model)
-        cmd = [sys.executable, "-m", "edgeagent.compress.report", spec, "--seed", str(seed)]
+        cmd = [sys.executable, "-m", "edgeagent.compress.report", v.spec, "--seed", str(seed)]
         cmd += ["--limit", str(limit or 0), *map(str, case_files)]
         done = subprocess.run(cmd, capture_output=True, text=True)
         if done.returncode != 0:

@@ -1,0 +1,148 @@
+"""The encoder student end to end on a tiny training run: files, loading, int8, pruning, the
+brain, and the CLI. Accuracy is not the point here (40 steps); shapes, round trips and
+behaviour are."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from edgeagent import Observation
+from edgeagent.registry import ToolRegistry
+from edgeagent.toolset import Toolset
+
+from .brain_contract import BrainContract
+
+pytestmark = pytest.mark.model
+torch = pytest.importorskip("torch")
+
+HOME_UTTERANCES = ["turn on the kitchen light", "what time is it", "order me a pizza"]
+
+
+@pytest.fixture(scope="module")
+def cases() -> list[Any]:
+    return [
+        *ToolRegistry().load_toolkit("smart_home").training_cases(400, seed=3),
+        *ToolRegistry().load_toolkit("robot").training_cases(150, seed=3),
+    ]
+
+
+@pytest.fixture(scope="module")
+def student(tmp_path_factory: pytest.TempPathFactory, cases: list[Any]) -> tuple[Path, dict[str, Any]]:
+    from edgeagent.compress.pipeline import distill_to_encoder
+    from edgeagent.encoder.train import EncoderTrainConfig
+
+    out = tmp_path_factory.mktemp("encoder") / "student"
+    config = EncoderTrainConfig(steps=40, batch_size=16, warmup=5, lora_rank=4, threads=2)
+    report = distill_to_encoder(cases, out, config=config)
+    return out, report
+
+
+@pytest.fixture(scope="module")
+def home() -> Toolset:
+    from edgeagent.factory import build_toolset
+
+    return build_toolset(["smart_home"])
+
+
+def _logits(folder: Path, home: Toolset) -> list[Any]:
+    from edgeagent.encoder.model import load_student
+    from edgeagent.encoder.train import predict
+
+    model, tok, config = load_student(folder)
+    return [predict(model, tok, config.spec, Observation.of(u)) for u in HOME_UTTERANCES]
+
+
+def test_training_writes_a_small_lora_student(student: tuple[Path, dict[str, Any]]) -> None:
+    folder, report = student
+    config = json.loads((folder / "student.json").read_text())
+    assert config["weights"] == "lora" and config["spec"]["suites"] == ["robot", "smart_home"]
+    assert (folder / "student.safetensors").stat().st_size < 3 * 2**20  # rank 4 + heads
+    assert report["cases"] + report["held_aside"] == 550 and report["skipped"] == 0
+    assert 0.0 <= report["held_aside_accuracy"] <= 1.0
+    assert report["temperature"] > 0
+    assert json.loads((folder / "distill.json").read_text())["student"] == "encoder"
+
+
+def test_fp32_and_int8_copies(student: tuple[Path, dict[str, Any]], home: Toolset, tmp_path: Path) -> None:
+    from edgeagent.encoder.compress import fp32_copy, int8_copy
+
+    folder, _ = student
+    fp32 = fp32_copy(folder, tmp_path / "fp32")
+    int8 = int8_copy(fp32, tmp_path / "int8")
+    ratio = (int8 / "student.safetensors").stat().st_size / (fp32 / "student.safetensors").stat().st_size
+    assert ratio <= 0.30
+    for a, b, c in zip(_logits(folder, home), _logits(fp32, home), _logits(int8, home), strict=True):
+        assert a.tools == pytest.approx(b.tools, abs=1e-4)  # merged LoRA == stored fp32
+        assert abs(c.tools - a.tools).max() < 0.25  # int8 rounding moves logits a little
+
+
+def test_structured_pruning_shrinks_and_reloads(student: tuple[Path, dict[str, Any]], cases: list[Any], tmp_path: Path) -> None:  # fmt: skip
+    from edgeagent.encoder.compress import prune_structured
+    from edgeagent.encoder.model import load_student
+    from edgeagent.encoder.train import EncoderTrainConfig
+
+    folder, _ = student
+    tune = EncoderTrainConfig(steps=3, batch_size=8, warmup=1)
+    pruned = prune_structured(folder, tmp_path / "pruned", 0.5, 0.5, cases[:64], tune)
+    full, _, _ = load_student(folder)
+    small, _, config = load_student(pruned)
+    assert config.structure is not None
+    assert config.structure.heads == [6] * 6 and config.structure.ffn == [768] * 6
+    n = lambda m: sum(p.numel() for p in m.encoder.parameters())  # noqa: E731
+    assert n(small) < 0.8 * n(full)
+
+
+def test_magnitude_pruning_holds_its_zeros(student: tuple[Path, dict[str, Any]], cases: list[Any], tmp_path: Path) -> None:  # fmt: skip
+    from edgeagent.encoder.compress import _linear_weights, prune_magnitude
+    from edgeagent.encoder.model import load_student
+    from edgeagent.encoder.train import EncoderTrainConfig
+
+    folder, _ = student
+    tune = EncoderTrainConfig(steps=3, batch_size=8, warmup=1, lr=1e-3)
+    pruned = prune_magnitude(folder, tmp_path / "sparse", 0.5, cases[:64], tune)
+    model, _, _ = load_student(pruned)
+    weights = _linear_weights(model)
+    zeros = sum(int((w == 0).sum()) for w in weights) / sum(w.numel() for w in weights)
+    assert zeros >= 0.5 - 1e-3
+
+
+class TestEncoderBrain(BrainContract):
+    @pytest.fixture
+    def brain(self, student: tuple[Path, dict[str, Any]]) -> Any:
+        from edgeagent.brains.encoder import EncoderBrain
+
+        with EncoderBrain(student[0]) as b:
+            yield b
+
+    def test_home_decisions_are_validated(self, brain: Any, home: Toolset) -> None:
+        for text in HOME_UTTERANCES:
+            d = brain.decide(Observation.of(text), home)
+            assert d.kind in {"act", "noop", "invalid"} and 0.0 <= d.confidence <= 1.0
+            assert d.tokens.prompt > 0 and d.raw
+            assert home.validate_calls(d.calls) == d.calls
+
+    def test_a_toolset_it_was_not_trained_for_is_an_invalid_decision(self, brain: Any, lamp_toolset: Toolset) -> None:  # fmt: skip
+        d = brain.decide(Observation.of("turn on the desk lamp"), lamp_toolset)
+        assert d.kind == "invalid" and "trained for robot, smart_home" in (d.reason or "")
+
+
+def test_cli_distill_encoder_continues_a_student(student: tuple[Path, dict[str, Any]], tmp_path: Path) -> None:  # fmt: skip
+    from typer.testing import CliRunner
+
+    from edgeagent.cli import app
+
+    folder, _ = student
+    out = tmp_path / "again"
+    result = CliRunner().invoke(
+        app,
+        ["distill", "--student", "encoder", "--data", "gen:smart_home:60", "--steps", "2",
+         "--batch", "4", "--init", str(folder), "--out", str(out)],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert json.loads((out / "student.json").read_text())["training"]["init"] == str(folder)
+    bad = CliRunner().invoke(app, ["distill", "--student", "nope", "--data", "gen:robot:5", "--out", str(out)])
+    assert bad.exit_code == 2 and "--student" in bad.output
