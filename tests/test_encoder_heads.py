@@ -15,12 +15,11 @@ from edgeagent.encoder.heads import (
     ABSENT,
     END,
     IGNORE,
+    END_,
     SPAN,
-    B,
+    START,
     Encoded,
     HeadSpec,
-    I,
-    O,
     context_values,
     decode,
     encode_input,
@@ -53,6 +52,7 @@ def home() -> Toolset:
         ("a hundred", 100),
         ("one hundred and five", 105),
         ("zero", 0),
+        ("twenty five point five", 25.5),
         ("lights", None),
         ("", None),
     ],
@@ -66,6 +66,7 @@ def test_find_span_prefers_the_words_then_the_context() -> None:
     assert find_span("kitchen", words, ctx) == (0, 12, 19)
     assert find_span("Office", "turn it on", "area: Office") == (1, 6, 12)
     assert find_span(10, words, ctx) == (0, 31, 34)  # "ten"
+    assert find_span(22.5, "set it to 22.5.", "") == (0, 10, 14)  # the full stop is not in it
     assert find_span("kit", words, ctx) is None  # whole words only
     assert find_span(True, words, ctx) is None  # booleans are never spans
 
@@ -92,14 +93,19 @@ def _encoded(words: str, tokens: list[str], context: str = "") -> Encoded:
 
 
 def test_words_and_span_candidates() -> None:
-    enc = _encoded("switch on the desklamp now", ["switch", "on", "the", "desk", "##lamp", "now"])
-    assert words_of(enc) == [(1, 1), (2, 2), (3, 3), (4, 5), (6, 6)]
-    probs = np.tile([0.98, 0.01, 0.01], (len(enc.offsets), 1))
-    probs[4] = [0.01, 0.98, 0.01]  # B on "desk"
-    probs[5] = [0.01, 0.01, 0.98]  # I on "##lamp"
-    best_score, best_text = span_candidates(enc, probs)[0]
+    enc = _encoded("switch on the desklamp, now", ["switch", "on", "the", "desk", "##lamp", ",", "now"])
+    assert words_of(enc) == [(1, 1), (2, 2), (3, 3), (4, 5), (6, 6), (7, 7)]
+    logits = np.zeros((len(enc.offsets), 2))
+    logits[4, START] = 5.0  # starts at "desk"
+    logits[5, END_] = 5.0  # ends at "##lamp"
+    logits[6, :] = 9.0  # punctuation never starts or ends a span
+    logp = logits - np.logaddexp.reduce(logits, axis=0, keepdims=True)
+    cands = span_candidates(enc, logp)
+    best_score, best_text = cands[0]
     assert best_text == "desklamp"
-    assert math.exp(best_score) == pytest.approx(0.98 * 0.98 * 0.99, rel=1e-3)
+    assert best_score == pytest.approx(float(logp[4, START] + logp[5, END_]))
+    assert all("," not in text[:1] + text[-1:] for _, text in cands)
+    assert "lamp" not in [t for _, t in cands]  # spans are whole words
 
 
 def test_match_vocabulary() -> None:
@@ -128,13 +134,11 @@ def _logits(spec: HeadSpec, enc: Encoded, tools: list[str], classes: dict[tuple[
     c = np.zeros((spec.slots, spec.n_classes))
     for (k, arg), label in classes.items():
         c[k, spec.class_slices[arg].start + spec.values[arg].index(label)] = 4.0
-    s = np.zeros((len(enc.offsets), spec.slots * len(spec.args), 3))
-    s[:, :, O] = 4.0
+    s = np.zeros((len(enc.offsets), spec.slots * len(spec.args), 2))
     for (k, arg), toks in spans.items():
         col = k * len(spec.args) + spec.args.index(arg)
-        for j, tok in enumerate(toks):
-            s[tok, col] = 0.0
-            s[tok, col, B if j == 0 else I] = 4.0
+        s[toks[0], col, START] = 6.0
+        s[toks[-1], col, END_] = 6.0
     return t, c, s
 
 
@@ -148,8 +152,9 @@ def test_decode_resolves_spans_against_the_world(home: Toolset) -> None:
     (call,) = d.calls
     assert (call.tool, call.args) == ("HassTurnOn", {"area": "Kitchen", "domain": "light"})
     assert home.validate_calls(d.calls, obs) == d.calls
-    p = 1 / (1 + 2 * math.exp(-4))  # a 4-nat margin over two rivals
-    assert d.confidence == pytest.approx(min(p, 1 / (1 + math.exp(-4)) * 0.99), rel=0.05)
+    p_tool = 1 / (1 + 2 * math.exp(-4))  # a 4-nat margin over two rivals
+    p_span = (1 / (1 + 5 * math.exp(-6))) ** 2  # start and end, 6 nats over 5 other tokens
+    assert d.confidence == pytest.approx(min(p_tool, p_span), rel=1e-3)
 
 
 def test_decode_two_calls_and_temperature(home: Toolset) -> None:
@@ -225,10 +230,9 @@ def test_targets_from_a_teacher_call(home: Toolset) -> None:
     assert t.classes[0][a_domain] == spec.values["domain"].index("light")
     assert t.classes[0][a_name] == spec.values["name"].index(ABSENT)
     assert t.classes[1] == [IGNORE] * len(spec.args)
-    col = a_area
-    tagged = [i for i, row in enumerate(t.spans) if row[col] == B]
-    assert len(tagged) == 1
-    seg, start, end = enc.offsets[tagged[0]]  # type: ignore[misc]
-    assert (seg, enc.texts[1][start:end]) == (1, "Kitchen")  # found in the context
+    assert t.starts[a_area] == t.ends[a_area]  # one token, found in the context
+    seg, start, end = enc.offsets[t.starts[a_area]]  # type: ignore[misc]
+    assert (seg, enc.texts[1][start:end]) == (1, "Kitchen")
+    assert t.starts[a_domain] == IGNORE  # a class, not a span
     too_many = case.model_copy(update={"expected": case.expected * 3})
     assert targets(spec, too_many, enc, home) is None

@@ -1,5 +1,5 @@
 """The encoder student end to end on a tiny training run: files, loading, int8, pruning, the
-brain, and the CLI. Accuracy is not the point here (40 steps); shapes, round trips and
+brain, and the CLI. Accuracy is not the point here (25 steps); shapes, round trips and
 behaviour are."""
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ def student(tmp_path_factory: pytest.TempPathFactory, cases: list[Any]) -> tuple
     from edgeagent.encoder.train import EncoderTrainConfig
 
     out = tmp_path_factory.mktemp("encoder") / "student"
-    config = EncoderTrainConfig(steps=40, batch_size=16, warmup=5, lora_rank=4, threads=2)
+    config = EncoderTrainConfig(steps=25, batch_size=8, warmup=5, lora_rank=4, threads=2)
     report = distill_to_encoder(cases, out, config=config)
     return out, report
 

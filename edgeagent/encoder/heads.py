@@ -9,8 +9,9 @@ to ``slots`` calls. For call slot ``k``:
 - **value head** per argument (pooled): ``<absent>``, ``<span>`` (the value is a span of the
   input) or one of the values the teacher used that are *not* usually said verbatim (a
   ``domain`` of ``light`` for "lamps", a boolean);
-- **span head** per argument (per token): B/I/O tags locating the value in the words or the
-  context.
+- **span head** per argument (per token): a start and an end logit; softmax over the tokens
+  gives where the value starts and ends in the words or the context (an extractive-QA
+  pointer, trained only where the value is a span).
 
 Spans are resolved against the world: a closed vocabulary value (an area, an entity name) is
 matched to the world's spelling (case, plural, small typos), a number is parsed from digits or
@@ -42,7 +43,7 @@ END = "<end>"
 ABSENT = "<absent>"
 SPAN = "<span>"
 IGNORE = -100
-O, B, I = 0, 1, 2  # noqa: E741 - the span tags, named as in the BIO scheme
+START, END_ = 0, 1  # the span head's two logits per token
 
 
 class HeadSpec(BaseModel):
@@ -178,7 +179,7 @@ def _number_span(value: float, text: str) -> tuple[int, int] | None:
             start, end = words[i][0], words[i + width - 1][1]
             n = parse_number(text[start:end])
             if n is not None and math.isclose(float(n), value):
-                return start, end
+                return start, end - (len(text[start:end]) - len(text[start:end].rstrip(".,'-")))
     return None
 
 
@@ -213,7 +214,8 @@ def encode_input(tokenizer: Any, texts: tuple[str, str], max_len: int) -> Encode
 class Targets:
     tools: list[int]  # per slot
     classes: list[list[int]]  # per slot, per argument
-    spans: list[list[int]] = field(default_factory=list)  # per token, per (slot, argument)
+    starts: list[int] = field(default_factory=list)  # token per (slot, argument), or IGNORE
+    ends: list[int] = field(default_factory=list)
 
 
 def targets(spec: HeadSpec, case: Case, enc: Encoded, toolset: Toolset) -> Targets | None:
@@ -229,9 +231,8 @@ def targets(spec: HeadSpec, case: Case, enc: Encoded, toolset: Toolset) -> Targe
     tools += [0] if len(calls) < spec.slots else []
     tools += [IGNORE] * (spec.slots - len(tools))
     classes = [[IGNORE] * n_args for _ in range(spec.slots)]
-    spans = [
-        [IGNORE if off is None else O for _ in range(spec.slots * n_args)] for off in enc.offsets
-    ]
+    starts = [IGNORE] * (spec.slots * n_args)
+    ends = [IGNORE] * (spec.slots * n_args)
     for k, call in enumerate(calls):
         for name, value in call.args.items():
             if name not in spec.args:
@@ -242,34 +243,28 @@ def targets(spec: HeadSpec, case: Case, enc: Encoded, toolset: Toolset) -> Targe
                 classes[k][a] = spec.values[name].index(key)
                 continue
             hit = find_span(value, *enc.texts)
-            tagged = hit is not None and _tag(spans, enc.offsets, k * n_args + a, hit)
-            classes[k][a] = spec.values[name].index(SPAN) if tagged else IGNORE
+            tokens = _tokens_of(enc.offsets, hit) if hit is not None else []
+            if tokens:
+                starts[k * n_args + a], ends[k * n_args + a] = tokens[0], tokens[-1]
+            classes[k][a] = spec.values[name].index(SPAN) if tokens else IGNORE
         # parameters of the tool the teacher left out are <absent>
         tool_params = {p.name for p in toolset.get(call.tool).params}
         for a, name in enumerate(spec.args):
             if name in tool_params and name not in call.args:
                 classes[k][a] = spec.values[name].index(ABSENT)
-    return Targets(tools, classes, spans)
+    return Targets(tools, classes, starts, ends)
 
 
-def _tag(
-    spans: list[list[int]],
-    offsets: Sequence[tuple[int, int, int] | None],
-    col: int,
-    hit: tuple[int, int, int],
-) -> bool:
+def _tokens_of(
+    offsets: Sequence[tuple[int, int, int] | None], hit: tuple[int, int, int]
+) -> list[int]:
+    """The tokens covering a character span ([] when truncation cut it away)."""
     seg, start, end = hit
-    inside = [
+    return [
         i
         for i, off in enumerate(offsets)
         if off is not None and off[0] == seg and off[1] < end and off[2] > start
     ]
-    if not inside:
-        return False  # truncated away
-    spans[inside[0]][col] = B
-    for i in inside[1:]:
-        spans[i][col] = I
-    return True
 
 
 # -- decoding ------------------------------------------------------------------------------
@@ -292,7 +287,7 @@ def decode(
     enc: Encoded,
     tool_logits: np.ndarray,  # [slots, tools]
     class_logits: np.ndarray,  # [slots, n_classes]
-    span_logits: np.ndarray,  # [tokens, slots * args, 3]
+    span_logits: np.ndarray,  # [tokens, slots * args, 2]: start, end
     toolset: Toolset,
     observation: Observation,
     temperature: float | None = None,
@@ -305,7 +300,11 @@ def decode(
     vocab = toolset.vocabulary()
     calls: list[ToolCall] = []
     weakest = (1.0, "nothing to choose")
-    span_probs = softmax(span_logits, t) if span_logits.size else span_logits
+    valid = np.array([off is not None for off in enc.offsets])
+    masked = np.where(valid[:, None, None], span_logits, -np.inf)
+    # log-softmax over the tokens, per (slot, argument) column, for starts and ends
+    z = masked / t
+    span_logp = z - np.logaddexp.reduce(z, axis=0, keepdims=True)
 
     def note(p: float, what: str) -> None:
         nonlocal weakest
@@ -335,7 +334,7 @@ def decode(
             if label == SPAN:
                 col = k * len(spec.args) + spec.args.index(param.name)
                 allowed = toolset.allowed_values(param, observation, vocab)
-                text, sp, hit = best_span(enc, span_probs[:, col, :], allowed)
+                text, sp, hit = best_span(enc, span_logp[:, col, :], allowed)
                 note(sp, f"{tool.name}.{param.name} span")
                 args[param.name] = hit if hit is not None else resolve(text, param)
             else:
@@ -369,44 +368,49 @@ def words_of(enc: Encoded) -> list[tuple[int, int]]:
     return words
 
 
-def span_candidates(enc: Encoded, probs: np.ndarray, max_words: int = 6) -> list[tuple[float, str]]:
-    """Every span of up to ``max_words`` whole words with its log-probability under the tags:
-    B on its first token, I on the rest, and not I on the token after it. Best first."""
-    eps = 1e-9
-    log_b, log_i = np.log(probs[:, B] + eps), np.log(probs[:, I] + eps)
-    log_stop = np.log(1.0 - probs[:, I] + eps)
+def span_candidates(
+    enc: Encoded, logp: np.ndarray, max_words: int = 8
+) -> list[tuple[float, str]]:
+    """Every span of up to ``max_words`` whole words (not starting or ending on punctuation,
+    never across context values) with its log-probability ``log p(start) + log p(end)``
+    (``logp``: [tokens, 2], log-softmax over the tokens). Best first."""
     words = words_of(enc)
     values = context_values(enc.texts[1])
     out = []
     for w, (start, _) in enumerate(words):
-        seg = enc.offsets[start][0]  # type: ignore[index]
-        inside = next((r for r in values if r[0] <= enc.offsets[start][1] < r[1]), None)  # type: ignore[index]
+        off = enc.offsets[start]
+        assert off is not None
+        seg = off[0]
+        if not _is_word(enc, start):
+            continue
+        inside = next((r for r in values if r[0] <= off[1] < r[1]), None)
         if seg == 1 and inside is None:
             continue  # a key of the context ("objects:"), not a value
-        score = float(log_b[start])
         for v in range(w, min(len(words), w + max_words)):
             first, last = words[v]
-            if enc.offsets[first][0] != seg:  # type: ignore[index]
-                break
-            score += float(log_i[(first if v > w else start + 1) : last + 1].sum())
-            after = last + 1
-            stop = (
-                float(log_stop[after]) if after < len(enc.offsets) and enc.offsets[after] else 0.0
-            )
-            lo, hi = enc.offsets[start][1], enc.offsets[last][2]  # type: ignore[index]
-            if inside is not None and hi > inside[1]:
-                break  # spans never run across context values
-            out.append((score + stop, enc.texts[seg][lo:hi]))
+            end_off = enc.offsets[last]
+            assert end_off is not None
+            if end_off[0] != seg or (inside is not None and end_off[2] > inside[1]):
+                break  # spans never cross segments or context values
+            if not _is_word(enc, first):
+                continue
+            score = float(logp[start, START] + logp[last, END_])
+            out.append((score, enc.texts[seg][off[1] : end_off[2]]))
     out.sort(key=lambda c: -c[0])
     return out
 
 
+def _is_word(enc: Encoded, token: int) -> bool:
+    off = enc.offsets[token]
+    return off is not None and enc.texts[off[0]][off[1] : off[1] + 1].isalnum()
+
+
 def best_span(
-    enc: Encoded, probs: np.ndarray, allowed: Sequence[str] | None = None
+    enc: Encoded, logp: np.ndarray, allowed: Sequence[str] | None = None
 ) -> tuple[str, float, str | None]:
     """The most likely span, its probability, and the allowed value it names (when
     ``allowed`` is given, the best span that names one wins over better ones that do not)."""
-    candidates = span_candidates(enc, probs)
+    candidates = span_candidates(enc, logp)
     if not candidates:
         return "", 0.0, None
     if allowed:

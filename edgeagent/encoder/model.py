@@ -78,7 +78,7 @@ def _student_class() -> type:
     nn = torch.nn
 
     class EncoderStudent(nn.Module):  # type: ignore[name-defined]
-        """Encoder + heads: tool per slot, value per (slot, argument), span tags per token."""
+        """Encoder + heads: tool per slot, value per (slot, argument), span start/end per token."""
 
         def __init__(self, encoder: Any, spec: HeadSpec) -> None:
             super().__init__()
@@ -88,7 +88,7 @@ def _student_class() -> type:
             self.dropout = nn.Dropout(0.1)
             self.tool_head = nn.Linear(hidden, spec.slots * len(spec.tools))
             self.class_head = nn.Linear(hidden, spec.slots * spec.n_classes)
-            self.span_head = nn.Linear(hidden, spec.slots * len(spec.args) * 3)
+            self.span_head = nn.Linear(hidden, spec.slots * len(spec.args) * 2)
 
         def forward(
             self, input_ids: Any, attention_mask: Any, token_type_ids: Any
@@ -102,7 +102,7 @@ def _student_class() -> type:
             b, n = input_ids.shape
             tools = self.tool_head(pooled).view(b, s.slots, len(s.tools))
             classes = self.class_head(pooled).view(b, s.slots, s.n_classes)
-            spans = self.span_head(self.dropout(h)).view(b, n, s.slots * len(s.args), 3)
+            spans = self.span_head(self.dropout(h)).view(b, n, s.slots * len(s.args), 2)
             return tools, classes, spans
 
     return EncoderStudent
@@ -128,7 +128,8 @@ def add_lora(student: Any, rank: int, alpha: int) -> Any:
     except ImportError as exc:
         raise MissingDependencyError("peft", "student") from exc
     cfg = LoraConfig(r=rank, lora_alpha=alpha, target_modules=LORA_TARGETS, lora_dropout=0.05)
-    student.encoder = get_peft_model(student.encoder, cfg)
+    with _quiet():
+        student.encoder = get_peft_model(student.encoder, cfg)
     return student
 
 

@@ -49,6 +49,13 @@ def parse_number(text: str) -> int | float | None:
         value = float(s.replace(",", "."))
         return int(value) if value.is_integer() else value
     words = [w for w in _WORD.findall(s.replace("-", " ")) if w != "and"]
+    if "point" in words:  # "twenty five point five"
+        i = words.index("point")
+        whole = parse_number(" ".join(words[:i])) if i else 0
+        digits = [_UNITS.get(w) for w in words[i + 1 :]]
+        if whole is None or not digits or any(d is None or d > 9 for d in digits):
+            return None
+        return float(f"{whole}.{''.join(str(d) for d in digits)}")
     if not words:
         return None
     total, current, seen = 0, 0, False

@@ -1,8 +1,8 @@
 """Fitting the encoder student to teacher cases, and calibrating its confidence.
 
 Training is plain supervised learning on the teacher's decisions (hard labels): cross-entropy
-on the tool per slot, on each argument's value head, and on the span tags (B/I weighted up,
-they are rare next to O). A tenth of the cases (by a seeded shuffle) is held aside: after
+on the tool per slot, on each argument's value head, and on the span pointers (start and end
+token, softmax over the tokens, only where the teacher's value is a span of the input). A tenth of the cases (by a seeded shuffle) is held aside: after
 training, the student decides each of them and a single temperature ``T`` is fitted so that
 the decision's confidence (the least probable of its choices, softmax at ``T``) best predicts
 whether the decision was right (binary log-loss over a grid of ``T``). The escalation
@@ -62,7 +62,7 @@ class EncoderTrainConfig(BaseModel):
     holdout: float = Field(default=0.1, ge=0, lt=1)
     slots: int = Field(default=3, gt=0)
     max_len: int = Field(default=128, gt=8)
-    span_weight: float = Field(default=3.0, gt=0, description="loss weight of B/I tags vs O")
+    span_weight: float = Field(default=1.0, gt=0, description="loss weight of the span pointers")
     threads: int | None = None
 
 
@@ -94,24 +94,22 @@ def collate(batch: Sequence[Example], pad_id: int) -> dict[str, Any]:
     torch = torch_modules()
     width = max(len(e.enc.input_ids) for e in batch)
     n = len(batch)
-    cols = len(batch[0].targets.spans[0])
     ids = torch.full((n, width), pad_id, dtype=torch.long)
     types = torch.zeros((n, width), dtype=torch.long)
     attn = torch.zeros((n, width), dtype=torch.long)
-    spans = torch.full((n, width, cols), IGNORE, dtype=torch.long)
     for i, e in enumerate(batch):
         m = len(e.enc.input_ids)
         ids[i, :m] = torch.tensor(e.enc.input_ids)
         types[i, :m] = torch.tensor(e.enc.token_type_ids)
         attn[i, :m] = 1
-        spans[i, :m] = torch.tensor(e.targets.spans)
     return {
         "input_ids": ids,
         "token_type_ids": types,
         "attention_mask": attn,
         "tools": torch.tensor([e.targets.tools for e in batch]),
         "classes": torch.tensor([e.targets.classes for e in batch]),
-        "spans": spans,
+        "starts": torch.tensor([e.targets.starts for e in batch]),
+        "ends": torch.tensor([e.targets.ends for e in batch]),
     }
 
 
@@ -132,10 +130,16 @@ def loss_of(student: Any, batch: dict[str, Any], span_weight: float) -> Any:
             )
             count += int((labels != IGNORE).sum())
     loss = loss + total / max(count, 1)
-    weight = torch.tensor([1.0, span_weight, span_weight])
-    loss = loss + f.cross_entropy(
-        spans.reshape(-1, 3), batch["spans"].reshape(-1), weight=weight, ignore_index=IGNORE
-    )
+    # span pointers: softmax over the tokens (padding masked), only where the value is a span
+    logits = spans.permute(0, 2, 3, 1)  # [batch, columns, start/end, tokens]
+    pad = (batch["attention_mask"] == 0)[:, None, None, :]
+    logits = logits.masked_fill(pad, -1e4)
+    for j, key in enumerate(("starts", "ends")):
+        labels = batch[key].flatten()
+        if (labels != IGNORE).any():
+            loss = loss + span_weight * f.cross_entropy(
+                logits[:, :, j, :].flatten(0, 1), labels, ignore_index=IGNORE
+            ) / 2
     return loss
 
 
