@@ -698,6 +698,30 @@ def compress_student(
         console.print(f"{folder}: {info['weights']}, {info['size_mb']:.1f} MB")
 
 
+@compress_app.command("calibrate")
+def compress_calibrate(
+    student: Annotated[Path, typer.Argument(help="An encoder student folder (changed in place).")],
+    data: Annotated[
+        list[str],
+        typer.Option("--data", "-d", help="Held-aside cases: gen:SUITE:N or a JSONL; repeatable."),
+    ],
+    seed: Annotated[
+        int, typer.Option(help="Generator seed (use one the student did not train on).")
+    ] = 1,
+) -> None:
+    """Refit an encoder student's confidence (temperature, then a Platt map) on labelled cases
+    it did not train on, so its confidence reads as the probability of being right."""
+    from edgeagent.compress.pipeline import gather_cases
+    from edgeagent.encoder.train import recalibrate
+
+    try:
+        figures = recalibrate(student, gather_cases(data, seed=seed))
+    except EdgeAgentError as exc:
+        err_console.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(2) from exc
+    console.print_json(json.dumps(figures))
+
+
 @compress_app.command("report")
 def compress_report(
     variants: Annotated[

@@ -35,12 +35,18 @@ def build_toolset(
 
 
 def default_brain_name(suites: Sequence[str]) -> str:
-    """The best local brain edgeagent ships for these worlds: the distilled student where it
-    was trained for all of them, else the zero-shot GGUF brain (which reads any toolset)."""
-    from edgeagent.models import bundled_adapter_suites
+    """The best local brain edgeagent ships for these worlds: the encoder student where it was
+    trained for all of them and its runtime (the ``student`` extra) is installed, else the
+    distilled LM student (GGUF brain with the shipped adapter), else the zero-shot GGUF brain
+    (which reads any toolset)."""
+    from edgeagent.models import bundled_adapter_suites, bundled_encoder_suites
 
-    trained = set(bundled_adapter_suites())
-    return "student" if suites and trained >= set(suites) else DEFAULT_BRAIN
+    wanted = set(suites)
+    if wanted and set(bundled_encoder_suites()) >= wanted:
+        return "encoder"
+    if wanted and set(bundled_adapter_suites()) >= wanted:
+        return "student"
+    return DEFAULT_BRAIN
 
 
 def build_brain(

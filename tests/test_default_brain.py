@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 from pathlib import Path
 
@@ -17,7 +18,35 @@ def shipped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     adapter = tmp_path / "student.gguf"
     monkeypatch.setattr(models, "BUNDLED_ADAPTER", adapter)
     monkeypatch.setattr(models, "BUNDLED_ADAPTER_INFO", tmp_path / "distill.json")
+    monkeypatch.setattr(models, "BUNDLED_ENCODER", tmp_path / "no-encoder")
     return adapter
+
+
+def test_the_encoder_student_comes_first_where_its_runtime_is_installed(
+    shipped: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shipped.write_bytes(b"GGUF")
+    (shipped.parent / "distill.json").write_text(json.dumps({"suites": ["smart_home", "robot"]}))
+    encoder = shipped.parent / "encoder"
+    encoder.mkdir()
+    (encoder / "student.json").write_text(json.dumps({"spec": {"suites": ["smart_home"]}}))
+    monkeypatch.setattr(models, "BUNDLED_ENCODER", encoder)
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: object())
+    assert default_brain_name(["smart_home"]) == "encoder"
+    assert default_brain_name(["robot"]) == "student"  # the encoder was not trained for it
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name: None if name == "torch" else object()
+    )
+    assert default_brain_name(["smart_home"]) == "student"  # no torch: the GGUF student
+
+
+def test_the_shipped_encoder_student_is_small_and_described() -> None:
+    config = json.loads((models.BUNDLED_ENCODER / "student.json").read_text())
+    assert config["weights"] == "lora" and set(config["spec"]["suites"]) == {"smart_home", "robot"}
+    assert "calibration" in config["training"]
+    assert (models.BUNDLED_ENCODER / "student.safetensors").stat().st_size < 8 * 2**20
+    tracked = [models.BUNDLED_ADAPTER, *models.BUNDLED_ENCODER.iterdir()]
+    assert sum(f.stat().st_size for f in tracked) < 20 * 2**20
 
 
 def test_the_student_serves_the_worlds_it_was_trained_for(shipped: Path) -> None:

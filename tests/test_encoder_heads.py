@@ -14,8 +14,8 @@ from edgeagent.cases import Case, ExpectedCall
 from edgeagent.encoder.heads import (
     ABSENT,
     END,
-    IGNORE,
     END_,
+    IGNORE,
     SPAN,
     START,
     Encoded,
@@ -93,7 +93,9 @@ def _encoded(words: str, tokens: list[str], context: str = "") -> Encoded:
 
 
 def test_words_and_span_candidates() -> None:
-    enc = _encoded("switch on the desklamp, now", ["switch", "on", "the", "desk", "##lamp", ",", "now"])
+    enc = _encoded(
+        "switch on the desklamp, now", ["switch", "on", "the", "desk", "##lamp", ",", "now"]
+    )
     assert words_of(enc) == [(1, 1), (2, 2), (3, 3), (4, 5), (6, 6), (7, 7)]
     logits = np.zeros((len(enc.offsets), 2))
     logits[4, START] = 5.0  # starts at "desk"
@@ -164,7 +166,9 @@ def test_decode_two_calls_and_temperature(home: Toolset) -> None:
         (0, "area"): SPAN, (0, "domain"): ABSENT, (0, "name"): ABSENT,
         (1, "area"): SPAN, (1, "domain"): ABSENT, (1, "name"): ABSENT,
     }  # fmt: skip
-    logits = _logits(spec, enc, ["HassTurnOn", "HassTurnOff"], classes, {(0, "area"): [1], (1, "area"): [4]})
+    logits = _logits(
+        spec, enc, ["HassTurnOn", "HassTurnOff"], classes, {(0, "area"): [1], (1, "area"): [4]}
+    )
     obs = Observation.of("kitchen on and office off")
     d = decode(spec, enc, *logits, home, obs)
     assert [(c.tool, c.args) for c in d.calls] == [
@@ -236,3 +240,19 @@ def test_targets_from_a_teacher_call(home: Toolset) -> None:
     assert t.starts[a_domain] == IGNORE  # a class, not a span
     too_many = case.model_copy(update={"expected": case.expected * 3})
     assert targets(spec, too_many, enc, home) is None
+
+
+def test_spans_in_the_words_ignore_where_context_values_sit() -> None:
+    """Character positions of the context never cut a span of the words (a past bug)."""
+    words, context = "bring the remote controller", "objects: Remote, Cup"
+    enc = _encoded(words, ["bring", "the", "remote", "controller"], context)
+    enc.offsets.insert(-1, None)  # [SEP] then the context's tokens
+    for piece, start in (("objects", 0), (":", 7), ("Remote", 9), (",", 15), ("Cup", 17)):
+        enc.offsets.insert(-1, (1, start, start + len(piece)))
+    enc.input_ids, enc.token_type_ids = list(range(len(enc.offsets))), [0] * len(enc.offsets)
+    logits = np.zeros((len(enc.offsets), 2))
+    logits[3, START], logits[4, END_] = 8.0, 8.0  # "remote controller"
+    logp = logits - np.logaddexp.reduce(logits, axis=0, keepdims=True)
+    texts = [t for _, t in span_candidates(enc, logp)]
+    assert texts[0] == "remote controller"
+    assert "Remote" in texts and "objects" not in texts and "Remote, Cup" not in texts

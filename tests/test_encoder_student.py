@@ -31,7 +31,9 @@ def cases() -> list[Any]:
 
 
 @pytest.fixture(scope="module")
-def student(tmp_path_factory: pytest.TempPathFactory, cases: list[Any]) -> tuple[Path, dict[str, Any]]:
+def student(
+    tmp_path_factory: pytest.TempPathFactory, cases: list[Any]
+) -> tuple[Path, dict[str, Any]]:
     from edgeagent.compress.pipeline import distill_to_encoder
     from edgeagent.encoder.train import EncoderTrainConfig
 
@@ -67,15 +69,21 @@ def test_training_writes_a_small_lora_student(student: tuple[Path, dict[str, Any
     assert json.loads((folder / "distill.json").read_text())["student"] == "encoder"
 
 
-def test_fp32_and_int8_copies(student: tuple[Path, dict[str, Any]], home: Toolset, tmp_path: Path) -> None:
+def test_fp32_and_int8_copies(
+    student: tuple[Path, dict[str, Any]], home: Toolset, tmp_path: Path
+) -> None:
     from edgeagent.encoder.compress import fp32_copy, int8_copy
 
     folder, _ = student
     fp32 = fp32_copy(folder, tmp_path / "fp32")
     int8 = int8_copy(fp32, tmp_path / "int8")
-    ratio = (int8 / "student.safetensors").stat().st_size / (fp32 / "student.safetensors").stat().st_size
+    ratio = (int8 / "student.safetensors").stat().st_size / (
+        fp32 / "student.safetensors"
+    ).stat().st_size
     assert ratio <= 0.30
-    for a, b, c in zip(_logits(folder, home), _logits(fp32, home), _logits(int8, home), strict=True):
+    for a, b, c in zip(
+        _logits(folder, home), _logits(fp32, home), _logits(int8, home), strict=True
+    ):
         assert a.tools == pytest.approx(b.tools, abs=1e-4)  # merged LoRA == stored fp32
         assert abs(c.tools - a.tools).max() < 0.25  # int8 rounding moves logits a little
 
@@ -144,5 +152,7 @@ def test_cli_distill_encoder_continues_a_student(student: tuple[Path, dict[str, 
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     assert json.loads((out / "student.json").read_text())["training"]["init"] == str(folder)
-    bad = CliRunner().invoke(app, ["distill", "--student", "nope", "--data", "gen:robot:5", "--out", str(out)])
+    bad = CliRunner().invoke(
+        app, ["distill", "--student", "nope", "--data", "gen:robot:5", "--out", str(out)]
+    )
     assert bad.exit_code == 2 and "--student" in bad.output

@@ -59,6 +59,9 @@ class HeadSpec(BaseModel):
     context_keys: list[str] = Field(default_factory=list)
     max_len: int = Field(default=128, gt=8)
     temperature: float = Field(default=1.0, gt=0, description="fitted by calibration")
+    platt: tuple[float, float] = Field(
+        default=(1.0, 0.0), description="confidence = sigmoid(a * logit(raw) + b), fitted"
+    )
 
     @classmethod
     def from_cases(
@@ -271,8 +274,15 @@ def _tokens_of(
 @dataclass(frozen=True)
 class Decoded:
     calls: tuple[ToolCall, ...]
-    confidence: float
+    confidence: float  # calibrated: the probability that the decision is right
     weakest: str  # which choice set the confidence
+    raw_confidence: float  # the least probable choice, before the Platt map
+
+
+def platt(raw: float, a: float, b: float) -> float:
+    """``sigmoid(a * logit(raw) + b)``: a monotone map of a confidence to a probability."""
+    r = min(max(raw, 1e-6), 1 - 1e-6)
+    return 1.0 / (1.0 + math.exp(-(a * math.log(r / (1 - r)) + b)))
 
 
 def softmax(x: np.ndarray, temperature: float = 1.0) -> np.ndarray:
@@ -293,7 +303,8 @@ def decode(
     temperature: float | None = None,
 ) -> Decoded:
     """The calls the heads say, each value resolved against the world, and the confidence:
-    the least probable of the choices made (tools, values, spans) at the fitted temperature."""
+    the least probable of the choices made (tools, values, spans) at the fitted temperature,
+    mapped by the fitted Platt curve to the probability that the decision is right."""
     t = spec.temperature if temperature is None else temperature
     usable = np.array([name == END or name in toolset for name in spec.tools])
     slices = spec.class_slices
@@ -340,7 +351,7 @@ def decode(
             else:
                 args[param.name] = convert(label, param)
         calls.append(ToolCall(tool=tool.name, args=args))
-    return Decoded(tuple(calls), weakest[0], weakest[1])
+    return Decoded(tuple(calls), platt(weakest[0], *spec.platt), weakest[1], weakest[0])
 
 
 def words_of(enc: Encoded) -> list[tuple[int, int]]:
@@ -368,9 +379,7 @@ def words_of(enc: Encoded) -> list[tuple[int, int]]:
     return words
 
 
-def span_candidates(
-    enc: Encoded, logp: np.ndarray, max_words: int = 8
-) -> list[tuple[float, str]]:
+def span_candidates(enc: Encoded, logp: np.ndarray, max_words: int = 8) -> list[tuple[float, str]]:
     """Every span of up to ``max_words`` whole words (not starting or ending on punctuation,
     never across context values) with its log-probability ``log p(start) + log p(end)``
     (``logp``: [tokens, 2], log-softmax over the tokens). Best first."""
@@ -383,7 +392,7 @@ def span_candidates(
         seg = off[0]
         if not _is_word(enc, start):
             continue
-        inside = next((r for r in values if r[0] <= off[1] < r[1]), None)
+        inside = next((r for r in values if r[0] <= off[1] < r[1]), None) if seg == 1 else None
         if seg == 1 and inside is None:
             continue  # a key of the context ("objects:"), not a value
         for v in range(w, min(len(words), w + max_words)):
@@ -408,23 +417,39 @@ def _is_word(enc: Encoded, token: int) -> bool:
 def best_span(
     enc: Encoded, logp: np.ndarray, allowed: Sequence[str] | None = None
 ) -> tuple[str, float, str | None]:
-    """The most likely span, its probability, and the allowed value it names (when
-    ``allowed`` is given, the best span that names one wins over better ones that do not)."""
+    """The most likely value a span names, its probability, and the allowed value it is.
+
+    Spans that say the same value (the same words, or the same allowed value: "book" in the
+    words and "Book" in the context, "kitchen" and "the kitchen") pool their probability. With
+    ``allowed``, only spans that name an allowed value compete, as long as any does (the
+    encoder's analogue of a grammar); otherwise the best span stays as said."""
     candidates = span_candidates(enc, logp)
     if not candidates:
         return "", 0.0, None
+    pooled: dict[str, list[Any]] = {}  # key -> [probability, best text, allowed value]
     if allowed:
         by_norm = {_norm(a): a for a in allowed}
         for score, text in candidates:
             hit = by_norm.get(_norm(text))
             if hit is not None:
-                return text, math.exp(score), hit
-        for score, text in candidates[:3]:
-            hit = match_vocabulary(text, allowed)
-            if hit is not None:
-                return text, math.exp(score), hit
-    score, text = candidates[0]
-    return text, math.exp(score), None
+                _pool(pooled, hit, math.exp(score), text, hit)
+        if not pooled:  # close spellings, for the likeliest spans only
+            for score, text in candidates[:3]:
+                hit = match_vocabulary(text, allowed)
+                if hit is not None:
+                    _pool(pooled, hit, math.exp(score), text, hit)
+    if not pooled:
+        for score, text in candidates:
+            _pool(pooled, _norm(text) or text, math.exp(score), text, None)
+    p, text, hit = max(pooled.values(), key=lambda v: v[0])
+    return text, min(1.0, p), hit
+
+
+def _pool(pooled: dict[str, list[Any]], key: str, p: float, text: str, hit: str | None) -> None:
+    if key in pooled:
+        pooled[key][0] += p  # candidates come best first: the first text stays
+    else:
+        pooled[key] = [p, text, hit]
 
 
 def convert(label: str, param: Param) -> Any:

@@ -32,6 +32,7 @@ from edgeagent.encoder.heads import (
     decode,
     encode_input,
     input_texts,
+    platt,
     targets,
 )
 from edgeagent.encoder.model import (
@@ -137,9 +138,12 @@ def loss_of(student: Any, batch: dict[str, Any], span_weight: float) -> Any:
     for j, key in enumerate(("starts", "ends")):
         labels = batch[key].flatten()
         if (labels != IGNORE).any():
-            loss = loss + span_weight * f.cross_entropy(
-                logits[:, :, j, :].flatten(0, 1), labels, ignore_index=IGNORE
-            ) / 2
+            loss = (
+                loss
+                + span_weight
+                * f.cross_entropy(logits[:, :, j, :].flatten(0, 1), labels, ignore_index=IGNORE)
+                / 2
+            )
     return loss
 
 
@@ -187,14 +191,7 @@ def train_encoder(
         "final_loss": round(float(np.mean(losses[-20:])), 4),
     }
     if held:
-        scored = score_cases(student, tokenizer, spec, toolset, held)
-        spec.temperature = fit_temperature(lambda t: scored_at(scored, t))
-        report |= {
-            "held_aside_accuracy": round(
-                float(np.mean([ok for ok, _ in scored_at(scored, 1.0)])), 4
-            ),
-            "temperature": spec.temperature,
-        }
+        report |= calibrate(student, tokenizer, spec, toolset, held)
     if init is not None:
         weights, rank, alpha = old.weights, old.lora_rank, old.lora_alpha
     else:
@@ -332,8 +329,65 @@ def score_cases(
     ]
 
 
+def calibrate(
+    student: Any, tokenizer: Any, spec: HeadSpec, toolset: Toolset, cases: Sequence[Case]
+) -> dict[str, Any]:
+    """Fit the spec's temperature, then its Platt map, on cases the student did not train on;
+    returns the figures (accuracy on them, ECE before and after)."""
+    scored = score_cases(student, tokenizer, spec, toolset, cases)
+    spec.temperature = fit_temperature(lambda t: scored_at(scored, t))
+    pairs = scored_at(scored, spec.temperature)
+    spec.platt = fit_platt(pairs)
+    calibrated = [(ok, platt(c, *spec.platt)) for ok, c in pairs]
+    return {
+        "held_aside_accuracy": round(float(np.mean([ok for ok, _ in pairs])), 4),
+        "temperature": spec.temperature,
+        "platt": list(spec.platt),
+        "ece_raw": round(expected_calibration_error(pairs), 4),
+        "ece": round(expected_calibration_error(calibrated), 4),
+    }
+
+
+def recalibrate(folder: str | Path, cases: Sequence[Case]) -> dict[str, Any]:
+    """Refit a saved student's confidence on new held-aside cases (its weights are kept)."""
+    from edgeagent.encoder.model import CONFIG_FILE
+    from edgeagent.factory import build_toolset
+
+    student, tokenizer, config = load_student(folder)
+    figures = calibrate(student, tokenizer, config.spec, build_toolset(config.spec.suites), cases)
+    config.training["calibration"] = {"cases": len(cases), **figures}
+    (Path(folder) / CONFIG_FILE).write_text(config.model_dump_json(indent=2) + "\n")
+    return figures
+
+
+def expected_calibration_error(pairs: Sequence[tuple[bool, float]], bins: int = 10) -> float:
+    from edgeagent.evaluation.metrics import ece
+
+    return float(ece([c for _, c in pairs], [ok for ok, _ in pairs], bins) or 0.0)
+
+
+def fit_platt(pairs: Sequence[tuple[bool, float]], iterations: int = 50) -> tuple[float, float]:
+    """Logistic regression of correctness on ``logit(confidence)`` (Newton's method, a tiny
+    ridge for stability): the Platt map ``(a, b)``."""
+    if not pairs or all(ok for ok, _ in pairs) or not any(ok for ok, _ in pairs):
+        return (1.0, 0.0)
+    c = np.clip(np.array([p for _, p in pairs], dtype=float), 1e-6, 1 - 1e-6)
+    x = np.stack([np.log(c / (1 - c)), np.ones_like(c)], axis=1)
+    y = np.array([ok for ok, _ in pairs], dtype=float)
+    w = np.array([1.0, 0.0])
+    for _ in range(iterations):
+        p = 1 / (1 + np.exp(-(x @ w)))
+        grad = x.T @ (p - y) + 1e-3 * w
+        hess = (x * (p * (1 - p))[:, None]).T @ x + 1e-3 * np.eye(2)
+        step = np.linalg.solve(hess, grad)
+        w -= step
+        if np.abs(step).max() < 1e-8:
+            break
+    return (float(w[0]), float(w[1]))
+
+
 def scored_at(scored: Sequence[Scored], temperature: float) -> list[tuple[bool, float]]:
-    """(right?, confidence) of each held-aside decision at a temperature."""
+    """(right?, raw confidence) of each held-aside decision at a temperature."""
     out = []
     for s in scored:
         lg = s.logits
@@ -344,7 +398,7 @@ def scored_at(scored: Sequence[Scored], temperature: float) -> list[tuple[bool, 
             ok = calls_match(s.case.expected_dicts(), calls, s.case.match)
         except (UnknownNameError, ToolArgumentError):
             ok = False  # an invalid decision is simply wrong
-        out.append((ok, d.confidence))
+        out.append((ok, d.raw_confidence))
     return out
 
 
