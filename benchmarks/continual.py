@@ -8,7 +8,9 @@ would. One round of distillation trains the student on them, continuing from the
 --db LOG --init FOLDER`` for the encoder student), mixed with generated requests so it keeps
 what it knew; ``--repeat`` weighs each logged example up. Then the old and the new student
 decide half B: for the same routed accuracy, the offload each needs and the relative drop are
-printed.
+printed, next to a control student trained in the same round without the logged examples (so
+the drop that comes from the cloud's answers shows apart from the drop that comes from more
+training).
 
     python benchmarks/continual.py [--student encoder|lm] [--old STUDENT] [--steps N] [--limit N]
 """
@@ -54,17 +56,20 @@ def student_brain(kind: str, path: Path) -> Brain:
     return EncoderBrain(path) if kind == "encoder" else GGUFBrain(adapter=path)
 
 
-def log_escalations(kind: str, student: Path, cases: list[EvalCase], db: Path) -> tuple[int, float]:
+def log_escalations(
+    kind: str, student: Path, cases: list[EvalCase], db: Path, threshold: float
+) -> tuple[int, float]:
     """Run the escalating agent over ``cases``; cloud answers land in ``db``'s teacher table.
 
-    The default policy's thresholds decide what escalates; its deadline is lifted, because
-    this measures learning, not speed (a busy machine must not drop escalations)."""
+    The default policy decides what escalates, with the global ``threshold`` a learning
+    deployment chooses; its deadline is lifted, because this measures learning, not speed (a
+    busy machine must not drop escalations)."""
     telemetry = Telemetry(db, session="continual-A")
     local = student_brain(kind, student)
     routed = EscalatingBrain(
         local,
         ReferenceBrain(cases, "dev-A"),
-        policy=DeclarativePolicy(PolicyConfig(deadline_ms=120_000)),
+        policy=DeclarativePolicy(PolicyConfig(threshold=threshold, deadline_ms=120_000)),
         teacher=telemetry.record_teacher,
     )
     escalated = 0
@@ -117,6 +122,12 @@ def main() -> None:
     ap.add_argument("--mix", type=int, default=None, help="generated requests mixed in")
     ap.add_argument("--repeat", type=int, default=4, help="copies of each logged example")
     ap.add_argument("--limit", type=int, default=0, help="first N cases of each half")
+    ap.add_argument(
+        "--threshold",
+        type=float,
+        default=None,
+        help="escalation threshold while collecting (default: 0.9 encoder, 0.5 lm)",
+    )
     args = ap.parse_args()
     kind = args.student
     old = args.old or (bundled_encoder_path() if kind == "encoder" else bundled_adapter_path())
@@ -132,26 +143,37 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "decisions.db"
         t = time.perf_counter()
-        n_esc, rate = log_escalations(kind, old, a, db)
+        threshold = (
+            args.threshold if args.threshold is not None else (0.9 if kind == "encoder" else 0.5)
+        )
+        n_esc, rate = log_escalations(kind, old, a, db, threshold)
         print(
             f"  half A with the old student: {n_esc} escalations ({rate:.1%}) logged as teacher examples [{time.perf_counter() - t:.0f} s]"
         )
         logged = teacher_cases(db, "smart_home") * args.repeat
-        teacher = gather_cases([f"gen:smart_home:{mix}"], seed=7) + logged
+        generated = gather_cases([f"gen:smart_home:{mix}"], seed=7)
         t = time.perf_counter()
-        new = distill_round(kind, old, teacher, steps, Path(tmp) / "new")
+        new = distill_round(kind, old, generated + logged, steps, Path(tmp) / "new")
         print(
-            f"  one distillation round: {len(teacher)} examples ({n_esc} logged x {args.repeat}), {steps} steps [{time.perf_counter() - t:.0f} s]"
+            f"  one distillation round: {len(generated) + len(logged)} examples ({n_esc} logged x {args.repeat}), {steps} steps [{time.perf_counter() - t:.0f} s]"
         )
+        control = distill_round(kind, old, generated, steps, Path(tmp) / "control")
         acc_old, need_old = offload_for(kind, old, b)
         acc_new, need_new = offload_for(kind, new, b)
-    print(f"  half B, no cloud: old student {acc_old:.1%}, new student {acc_new:.1%}")
-    print("  target accuracy   offload old   offload new   relative drop (target >= 30%)")
+        acc_ctl, need_ctl = offload_for(kind, control, b)
+    print(
+        f"  half B, no cloud: old student {acc_old:.1%}, new student {acc_new:.1%},"
+        f" control (same round without the logged examples) {acc_ctl:.1%}"
+    )
+    show = lambda x: "-" if x is None else f"{x:.1%}"  # noqa: E731
+    print("  target accuracy   offload old   offload new   relative drop (>= 30%)   control   drop")
     for target in TARGETS:
-        o, n = need_old[target], need_new[target]
+        o, n, c = need_old[target], need_new[target], need_ctl[target]
         drop = f"{1 - n / o:.1%}" if o and n is not None else "-"
-        show = lambda x: "-" if x is None else f"{x:.1%}"  # noqa: E731
-        print(f"  {target:15.0%}   {show(o):>11}   {show(n):>11}   {drop:>13}")
+        drop_c = f"{1 - c / o:.1%}" if o and c is not None else "-"
+        print(
+            f"  {target:15.0%}   {show(o):>11}   {show(n):>11}   {drop:>22}   {show(c):>7}   {drop_c:>6}"
+        )
 
 
 if __name__ == "__main__":

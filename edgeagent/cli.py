@@ -626,6 +626,13 @@ def compress_quantize(
         Optional[Path],  # noqa: UP045
         typer.Option("--out", "-o", help="Folder for the outputs (default: beside the input)."),
     ] = None,
+    token_embedding: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(
+            "--token-embedding-type",
+            help="Store the token embedding as Q4_0, Q5_0, Q8_0, ... (llama.cpp's override).",
+        ),
+    ] = None,
 ) -> None:
     """Quantize a GGUF with llama.cpp's quantizer; prints each output's size against the input."""
     from edgeagent.compress.gguf_export import quantize
@@ -638,7 +645,13 @@ def compress_quantize(
     stem = model.stem.removesuffix("-f16").removesuffix("-f32")
     for k in kind:
         try:
-            out = quantize(model, folder / f"{stem}-{k.lower()}.gguf", k)
+            suffix = f"-emb-{token_embedding.lower()}" if token_embedding else ""
+            out = quantize(
+                model,
+                folder / f"{stem}-{k.lower()}{suffix}.gguf",
+                k,
+                token_embedding=token_embedding,
+            )
         except EdgeAgentError as exc:
             err_console.print(f"[red]error:[/] {exc}")
             raise typer.Exit(2) from exc

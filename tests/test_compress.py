@@ -12,6 +12,7 @@ transformers = pytest.importorskip("transformers")
 
 from edgeagent.compress.distill import DistillConfig, Pair, kd_loss, train  # noqa: E402
 from edgeagent.compress.gguf_export import export_llama, quantize, read_metadata  # noqa: E402
+from edgeagent.errors import ConfigError  # noqa: E402
 from edgeagent.models import default_gguf_path  # noqa: E402
 
 pytestmark = pytest.mark.model
@@ -116,6 +117,13 @@ def test_quantized_variants_are_smaller_and_still_agree(tiny, tokenizer, tmp_pat
     ids = tokenizer("open the garage", add_special_tokens=False)["input_ids"]
     a, b = llama_logits(f16, ids), llama_logits(q8, ids)
     assert np.corrcoef(a, b)[0, 1] > 0.99
+    # the token embedding (here most of the model) can be stored narrower than the default
+    q4 = quantize(f16, tmp_path / "tiny-q4km.gguf", "Q4_K_M")
+    q4e = quantize(f16, tmp_path / "tiny-q4km-e.gguf", "Q4_K_M", token_embedding="Q4_0")
+    assert q4e.stat().st_size < 0.8 * q4.stat().st_size
+    assert np.corrcoef(a, llama_logits(q4e, ids))[0, 1] > 0.9
+    with pytest.raises(ConfigError, match="token embedding type"):
+        quantize(f16, tmp_path / "x.gguf", "Q4_K_M", token_embedding="Q4_K")
 
 
 def test_kd_loss_matches_the_definition() -> None:

@@ -332,15 +332,37 @@ def merge_lora(
     return out
 
 
-def quantize(src: str | Path, dst: str | Path, kind: str = "Q4_K_M", *, threads: int = 0) -> Path:
-    """Quantize a F16/F32 GGUF with llama.cpp's quantizer (through llama-cpp-python)."""
+# ggml tensor types a token embedding may be stored in (block size 32: any row width works)
+EMBEDDING_TYPES = {"Q4_0": 2, "Q4_1": 3, "Q5_0": 6, "Q5_1": 7, "Q8_0": 8, "F16": 1}
+
+
+def quantize(
+    src: str | Path,
+    dst: str | Path,
+    kind: str = "Q4_K_M",
+    *,
+    threads: int = 0,
+    token_embedding: str | None = None,
+) -> Path:
+    """Quantize a F16/F32 GGUF with llama.cpp's quantizer (through llama-cpp-python).
+
+    ``token_embedding`` overrides the type of the token embedding (llama.cpp's
+    ``--token-embedding-type``): K-quants need rows divisible by 256, so for narrow models
+    (SmolLM2's 576) llama.cpp falls back to Q8_0 for it, and in a small model with a large
+    vocabulary that one tensor is a third of the file."""
     import llama_cpp
 
     if kind not in QUANT_TYPES:
         raise ConfigError(f"unknown quantization {kind!r}; choose from {', '.join(QUANT_TYPES)}")
+    if token_embedding is not None and token_embedding not in EMBEDDING_TYPES:
+        raise ConfigError(
+            f"unknown token embedding type {token_embedding!r}; choose from {', '.join(EMBEDDING_TYPES)}"
+        )
     params = llama_cpp.llama_model_quantize_default_params()
     params.ftype = QUANT_TYPES[kind]
     params.nthread = threads
+    if token_embedding is not None:
+        params.token_embedding_type = EMBEDDING_TYPES[token_embedding]
     Path(dst).parent.mkdir(parents=True, exist_ok=True)
     rc = llama_cpp.llama_model_quantize(str(src).encode(), str(dst).encode(), params)
     if rc != 0:
