@@ -256,3 +256,19 @@ def test_spans_in_the_words_ignore_where_context_values_sit() -> None:
     texts = [t for _, t in span_candidates(enc, logp)]
     assert texts[0] == "remote controller"
     assert "Remote" in texts and "objects" not in texts and "Remote, Cup" not in texts
+
+
+def test_fit_platt_is_finite_on_separable_decisions_and_calibrates() -> None:
+    from edgeagent.encoder.heads import platt
+    from edgeagent.encoder.train import fit_platt
+
+    separable = [(True, 0.9)] * 50 + [(False, 0.1)] * 5
+    a, b = fit_platt(separable)
+    assert math.isfinite(a) and math.isfinite(b) and 0.5 < platt(0.9, a, b) < 1.0
+    rng = random.Random(1)
+    raw = [rng.uniform(0.01, 0.99) for _ in range(3000)]
+    truth = [1 / (1 + math.exp(-(0.5 * math.log(r / (1 - r)) + 1.0))) for r in raw]
+    pairs = [(rng.random() < t, r) for r, t in zip(raw, truth, strict=True)]
+    a, b = fit_platt(pairs)
+    assert (a, b) == pytest.approx((0.5, 1.0), abs=0.15)
+    assert platt(1e-300, 50.0, 0.0) == pytest.approx(0.0, abs=1e-12)  # no overflow

@@ -282,7 +282,8 @@ class Decoded:
 def platt(raw: float, a: float, b: float) -> float:
     """``sigmoid(a * logit(raw) + b)``: a monotone map of a confidence to a probability."""
     r = min(max(raw, 1e-6), 1 - 1e-6)
-    return 1.0 / (1.0 + math.exp(-(a * math.log(r / (1 - r)) + b)))
+    z = min(max(a * math.log(r / (1 - r)) + b, -50.0), 50.0)
+    return 1.0 / (1.0 + math.exp(-z))
 
 
 def softmax(x: np.ndarray, temperature: float = 1.0) -> np.ndarray:

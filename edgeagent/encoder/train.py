@@ -366,22 +366,35 @@ def expected_calibration_error(pairs: Sequence[tuple[bool, float]], bins: int = 
     return float(ece([c for _, c in pairs], [ok for ok, _ in pairs], bins) or 0.0)
 
 
-def fit_platt(pairs: Sequence[tuple[bool, float]], iterations: int = 50) -> tuple[float, float]:
-    """Logistic regression of correctness on ``logit(confidence)`` (Newton's method, a tiny
-    ridge for stability): the Platt map ``(a, b)``."""
-    if not pairs or all(ok for ok, _ in pairs) or not any(ok for ok, _ in pairs):
+def fit_platt(pairs: Sequence[tuple[bool, float]], iterations: int = 100) -> tuple[float, float]:
+    """Logistic regression of correctness on ``logit(confidence)``: the Platt map ``(a, b)``.
+
+    Platt's smoothed targets (``(N+ + 1) / (N+ + 2)`` for right, ``1 / (N- + 2)`` for wrong)
+    keep the fit finite when the held-aside decisions are (nearly) separable; Newton steps
+    with step halving."""
+    if not pairs:
         return (1.0, 0.0)
     c = np.clip(np.array([p for _, p in pairs], dtype=float), 1e-6, 1 - 1e-6)
     x = np.stack([np.log(c / (1 - c)), np.ones_like(c)], axis=1)
-    y = np.array([ok for ok, _ in pairs], dtype=float)
+    right = np.array([ok for ok, _ in pairs], dtype=bool)
+    n_pos, n_neg = int(right.sum()), int((~right).sum())
+    y = np.where(right, (n_pos + 1) / (n_pos + 2), 1 / (n_neg + 2))
+
+    def loss(w: np.ndarray) -> float:
+        z = x @ w
+        return float(np.sum(np.logaddexp(0, z) - y * z))
+
     w = np.array([1.0, 0.0])
     for _ in range(iterations):
-        p = 1 / (1 + np.exp(-(x @ w)))
-        grad = x.T @ (p - y) + 1e-3 * w
-        hess = (x * (p * (1 - p))[:, None]).T @ x + 1e-3 * np.eye(2)
+        p = 1 / (1 + np.exp(-np.clip(x @ w, -50, 50)))
+        grad = x.T @ (p - y)
+        hess = (x * (p * (1 - p))[:, None]).T @ x + 1e-6 * np.eye(2)
         step = np.linalg.solve(hess, grad)
-        w -= step
-        if np.abs(step).max() < 1e-8:
+        scale, before = 1.0, loss(w)
+        while scale > 1e-4 and loss(w - scale * step) > before:
+            scale /= 2
+        w = w - scale * step
+        if np.abs(scale * step).max() < 1e-9:
             break
     return (float(w[0]), float(w[1]))
 
