@@ -82,7 +82,8 @@ def test_eval_reports_a_missing_file(tmp_path: Path) -> None:
 
 
 @pytest.mark.model
-def test_eval_with_the_default_gguf_brain(data_dir: Path, tmp_path: Path) -> None:
+def test_eval_with_the_default_brain(data_dir: Path, tmp_path: Path) -> None:
+    """The default local brain for the robot world: the encoder student (student extra)."""
     out = tmp_path / "out"
     result = runner.invoke(
         app,
@@ -90,7 +91,7 @@ def test_eval_with_the_default_gguf_brain(data_dir: Path, tmp_path: Path) -> Non
     )
     assert result.exit_code == 0, result.output
     results = json.loads((out / "results.json").read_text())
-    assert results["cases"] == 3 and results["brain"].startswith("gguf:")
+    assert results["cases"] == 3 and results["brain"] == "encoder:encoder-int8"
     assert results["cloud_accuracy"] > 0.5  # the replayed labels validate in the robot world
     assert len((out / "records.jsonl").read_text().splitlines()) == 3
 
