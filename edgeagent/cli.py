@@ -7,6 +7,7 @@ import shlex
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Annotated, Any, Optional
 
@@ -132,8 +133,12 @@ def run(
     )
     try:
         warm_up = getattr(the_brain, "warm_up", None)
-        if interactive and warm_up is not None:
-            with console.status("loading the model and the world..."):
+        if warm_up is not None:  # load before the first request, so its latency is its own
+            with (
+                console.status("loading the model and the world...")
+                if interactive
+                else nullcontext()
+            ):
                 warm_up(toolset)
         for step in agent.run(source):
             if as_json:
