@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.table import Table
 
 from edgeagent import __version__
-from edgeagent.errors import EdgeAgentError
+from edgeagent.errors import ConfigError, EdgeAgentError
 from edgeagent.types import Observation, StepResult
 
 app = typer.Typer(
@@ -363,8 +363,21 @@ def distill(
         typer.Option("--db", help="Also learn the cloud answers stored in this decision log."),
     ] = None,
     db_world: Annotated[
-        str, typer.Option("--db-world", help="World of the logged examples.")
+        str,
+        typer.Option("--db-world", help="World of the logged examples and of --utterances."),
     ] = "smart_home",
+    utterances: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option(
+            "--utterances", help="Unlabelled requests (text or JSONL) for --teacher to label."
+        ),
+    ] = None,
+    teacher: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(
+            "--teacher", help="Brain labelling --utterances: 'openai', 'replay:FILE' or a name."
+        ),
+    ] = None,
     init: Annotated[
         Optional[Path],  # noqa: UP045
         typer.Option("--init", help="GGUF to start from (default: the packaged SmolLM2-135M)."),
@@ -425,7 +438,28 @@ def distill(
         raise typer.Exit(2)
 
     try:
-        cases = gather_cases(data or [], seed=seed, db=db, db_suite=db_world)
+        if (utterances is None) != (teacher is None):
+            raise ConfigError("--utterances and --teacher go together")
+        labelled: list[Any] = []
+        if utterances is not None and teacher is not None:
+            from edgeagent.compress.pipeline import label_with_teacher
+            from edgeagent.factory import build_cloud
+
+            the_teacher = build_cloud(teacher)
+            assert the_teacher is not None
+            try:
+                labelled, dropped = label_with_teacher(utterances, the_teacher, db_world)
+            finally:
+                the_teacher.close()
+            err_console.print(
+                f"teacher {the_teacher.name} labelled {len(labelled)} requests"
+                f" ({dropped} invalid decisions dropped)"
+            )
+        cases = labelled + (
+            gather_cases(data or [], seed=seed, db=db, db_suite=db_world)
+            if data or db is not None or not labelled
+            else []
+        )
         options = (("steps", steps), ("batch_size", batch), ("lr", lr), ("lora_rank", lora))
         given = {k: v for k, v in options if v is not None}
         given |= {"seed": seed, "lora_alpha": lora_alpha}

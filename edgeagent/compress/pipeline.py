@@ -49,6 +49,32 @@ def gather_cases(
     return cases
 
 
+def label_with_teacher(source: Path, teacher: Any, suite: str) -> tuple[list[Case], int]:
+    """Teacher cases from unlabelled observations (a text file, one request a line, or JSONL
+    observations): the ``teacher`` brain decides each one over a fresh ``suite`` toolset and
+    its valid decisions become the labels. Returns the cases and how many were dropped
+    (invalid decisions are never training data)."""
+    from edgeagent.sources import iter_observations
+
+    cases, dropped = [], 0
+    for i, obs in enumerate(iter_observations(source)):
+        decision = teacher.decide(obs, build_toolset([suite]))
+        if decision.kind == "invalid" or not obs.utterance:
+            dropped += 1
+            continue
+        context = {k: v for k, v in obs.context.items() if k in ("area", "objects", "domain")}
+        cases.append(
+            Case(
+                id=f"{source.stem}-{i}",
+                suite=suite,
+                utterance=obs.utterance,
+                context=context or None,
+                expected=[ExpectedCall(tool=c.tool, args=c.args) for c in decision.calls],
+            )
+        )
+    return cases, dropped
+
+
 def teacher_cases(db: Path, suite: str) -> list[Case]:
     """The cloud answers stored by the escalating brain, as cases of ``suite``."""
     from edgeagent.telemetry import Telemetry
