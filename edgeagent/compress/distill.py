@@ -11,7 +11,6 @@ weight ``alpha``. CPU by default, deterministic for a seed, with checkpoints.
 
 from __future__ import annotations
 
-import math
 import random
 import re
 from collections.abc import Callable, Sequence
@@ -24,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from edgeagent.brains.prompt import PromptBuilder
 from edgeagent.callformat import render_calls
 from edgeagent.cases import Case
+from edgeagent.compress.schedule import seeded_batches, warmup_cosine
 from edgeagent.errors import ConfigError, MissingDependencyError
 from edgeagent.toolset import Toolset
 from edgeagent.types import ToolCall
@@ -117,21 +117,12 @@ def train(
     trainable = [p for p in model.parameters() if p.requires_grad]
     opt = torch.optim.AdamW(trainable, lr=config.lr, weight_decay=config.weight_decay)
 
-    def lr_at(step: int) -> float:
-        if step < config.warmup:
-            return (step + 1) / config.warmup
-        done = (step - config.warmup) / max(1, config.steps - config.warmup)
-        return 0.5 * (1 + math.cos(math.pi * min(1.0, done)))
-
-    sched = torch.optim.lr_scheduler.LambdaLR(opt, lr_at)
-    order: list[int] = []
+    sched = warmup_cosine(opt, config.warmup, config.steps)
     losses = []
-    for step in range(config.steps):
-        if len(order) < config.batch_size:
-            fresh = list(range(len(encoded)))
-            rng.shuffle(fresh)
-            order += fresh
-        batch = [encoded[order.pop()] for _ in range(config.batch_size)]
+    for step, picked in zip(
+        range(config.steps), seeded_batches(len(encoded), config.batch_size, rng), strict=False
+    ):
+        batch = [encoded[i] for i in picked]
         width = max(len(ids) for ids, _ in batch)
         ids = torch.full((len(batch), width), pad, dtype=torch.long)
         labels = torch.full((len(batch), width), -100, dtype=torch.long)

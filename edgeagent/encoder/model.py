@@ -168,9 +168,11 @@ def read_config(folder: str | Path) -> StudentConfig:
     return StudentConfig.model_validate_json(path.read_text())
 
 
-def load_student(folder: str | Path) -> tuple[Any, Any, StudentConfig]:
-    """The student in a folder as an fp32 module in eval mode (LoRA merged), its tokenizer
-    and its config."""
+def load_student(folder: str | Path, *, merge: bool = True) -> tuple[Any, Any, StudentConfig]:
+    """The student in a folder as an fp32 module in eval mode, its tokenizer and its config.
+
+    A LoRA student's adapters are merged into the encoder unless ``merge`` is False (to train
+    them further, so the result is again a small adapter on the same packaged encoder)."""
     torch_modules()
     from safetensors.torch import load_file
 
@@ -183,7 +185,8 @@ def load_student(folder: str | Path) -> tuple[Any, Any, StudentConfig]:
         add_lora(student, config.lora_rank, config.lora_alpha)
         lora = {k.removeprefix("lora."): v for k, v in tensors.items() if k.startswith("lora.")}
         set_peft_model_state_dict(student.encoder, lora)
-        student.encoder = student.encoder.merge_and_unload()
+        if merge:
+            student.encoder = student.encoder.merge_and_unload()
         state = {
             k.removeprefix("heads."): v.float()
             for k, v in tensors.items()

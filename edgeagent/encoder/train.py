@@ -24,6 +24,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from edgeagent.cases import Case
+from edgeagent.compress.schedule import seeded_batches, warmup_cosine
 from edgeagent.encoder.heads import (
     IGNORE,
     Encoded,
@@ -167,7 +168,7 @@ def train_encoder(
     n_hold = int(len(pool) * config.holdout)
     held, train_cases = pool[:n_hold], pool[n_hold:]
     if init is not None:
-        student, tokenizer, old = load_student_for_training(init)
+        student, tokenizer, old = load_student(init, merge=False)
         spec = old.spec
     else:
         spec = HeadSpec.from_cases(train_cases, toolset, slots=config.slots)
@@ -231,22 +232,12 @@ def optimize(
         weight_decay=0.01,
     )
 
-    def lr_at(step: int) -> float:
-        if step < config.warmup:
-            return (step + 1) / config.warmup
-        done = (step - config.warmup) / max(1, config.steps - config.warmup)
-        return 0.5 * (1 + math.cos(math.pi * min(1.0, done)))
-
-    sched = torch.optim.lr_scheduler.LambdaLR(opt, lr_at)
-    order: list[int] = []
+    sched = warmup_cosine(opt, config.warmup, config.steps)
     losses: list[float] = []
     student.train()
-    for step in range(config.steps):
-        if len(order) < config.batch_size:
-            fresh = list(range(len(examples)))
-            rng.shuffle(fresh)
-            order += fresh
-        batch = collate([examples[order.pop()] for _ in range(config.batch_size)], pad_id)
+    batches = seeded_batches(len(examples), config.batch_size, rng)
+    for step, picked in zip(range(config.steps), batches, strict=False):
+        batch = collate([examples[i] for i in picked], pad_id)
         loss = loss_of(student, batch, config.span_weight)
         loss.backward()
         torch.nn.utils.clip_grad_norm_([*body, *heads], 1.0)
@@ -260,35 +251,6 @@ def optimize(
             progress(step + 1, losses[-1])
     student.eval()
     return losses
-
-
-def load_student_for_training(folder: str | Path) -> tuple[Any, Any, StudentConfig]:
-    """A saved student ready to train further: LoRA students get their adapters back (not
-    merged), so the result is again a small adapter on the same packaged encoder."""
-    from edgeagent.encoder.model import read_config
-
-    config = read_config(folder)
-    if config.weights != "lora":
-        student, tokenizer, config = load_student(folder)
-        student.train()
-        return student, tokenizer, config
-    from peft import set_peft_model_state_dict
-    from safetensors.torch import load_file
-
-    from edgeagent.encoder.model import WEIGHTS_FILE
-
-    student, tokenizer = new_student(config.spec)
-    add_lora(student, config.lora_rank, config.lora_alpha)
-    tensors = load_file(str(Path(folder) / WEIGHTS_FILE))
-    set_peft_model_state_dict(
-        student.encoder,
-        {k.removeprefix("lora."): v for k, v in tensors.items() if k.startswith("lora.")},
-    )
-    heads = {
-        k.removeprefix("heads."): v.float() for k, v in tensors.items() if k.startswith("heads.")
-    }
-    student.load_state_dict(heads, strict=False)
-    return student, tokenizer, config
 
 
 # -- prediction and calibration ------------------------------------------------------------
