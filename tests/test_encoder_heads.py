@@ -30,9 +30,9 @@ from edgeagent.encoder.heads import (
     targets,
     words_of,
 )
-from edgeagent.encoder.numbers import parse_number
 from edgeagent.encoder.train import fit_temperature
 from edgeagent.factory import build_toolset
+from edgeagent.numbers import number_words, parse_number
 from edgeagent.toolset import Toolset
 
 
@@ -272,3 +272,9 @@ def test_fit_platt_is_finite_on_separable_decisions_and_calibrates() -> None:
     a, b = fit_platt(pairs)
     assert (a, b) == pytest.approx((0.5, 1.0), abs=0.15)
     assert platt(1e-300, 50.0, 0.0) == pytest.approx(0.0, abs=1e-12)  # no overflow
+
+
+def test_spelled_numbers_parse_back() -> None:
+    for n in (0, 7, 19, 20, 45, 100, 305, 999):
+        assert parse_number(number_words(n)) == n
+        assert parse_number(number_words(n, hyphen=True)) == n

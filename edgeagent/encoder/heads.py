@@ -33,8 +33,8 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from edgeagent.cases import Case
-from edgeagent.encoder.numbers import parse_number
 from edgeagent.errors import ConfigError
+from edgeagent.numbers import parse_number
 from edgeagent.tool import Param
 from edgeagent.toolset import Toolset
 from edgeagent.types import Observation, ToolCall

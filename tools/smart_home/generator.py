@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from edgeagent.cases import Case, ExpectedCall
+from edgeagent.numbers import number_words
 
 from .models import Area, Entity, Floor, Timer, norm
 from .world import HomeWorld
@@ -127,42 +128,6 @@ def expand(rng: random.Random, template: str, slots: Mapping[str, str] | None = 
 # --------------------------------------------------------------------------------------------
 # Numbers and durations, as digits or words.
 # --------------------------------------------------------------------------------------------
-
-_ONES = [
-    "zero",
-    "one",
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "ten",
-    "eleven",
-    "twelve",
-    "thirteen",
-    "fourteen",
-    "fifteen",
-    "sixteen",
-    "seventeen",
-    "eighteen",
-    "nineteen",
-]
-_TENS = ("", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
-
-
-def number_words(n: int, hyphen: bool = False) -> str:
-    """``45`` -> ``forty five`` (or ``forty-five``); 0 to 999."""
-    if n < 20:
-        return _ONES[n]
-    if n < 100:
-        tens, ones = divmod(n, 10)
-        return _TENS[tens] + ("" if ones == 0 else ("-" if hyphen else " ") + _ONES[ones])
-    hundreds, rest = divmod(n, 100)
-    head = _ONES[hundreds] + " hundred"
-    return head if rest == 0 else f"{head} {'and ' if hyphen else ''}{number_words(rest, hyphen)}"
 
 
 def _article(spoken: str) -> str:

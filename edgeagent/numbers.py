@@ -1,43 +1,49 @@
-"""Numbers as people say them: ``"25"``, ``"21.5"``, ``"twenty-five"``, ``"a hundred"``."""
+"""Numbers as people say them, both ways: ``45`` <-> ``"forty five"``; and parsing
+``"25"``, ``"21.5"``, ``"twenty-five"``, ``"a hundred"``, ``"twenty five point five"``."""
 
 from __future__ import annotations
 
 import re
 
-_UNITS = {
-    w: i
-    for i, w in enumerate(
-        [
-            "zero",
-            "one",
-            "two",
-            "three",
-            "four",
-            "five",
-            "six",
-            "seven",
-            "eight",
-            "nine",
-            "ten",
-            "eleven",
-            "twelve",
-            "thirteen",
-            "fourteen",
-            "fifteen",
-            "sixteen",
-            "seventeen",
-            "eighteen",
-            "nineteen",
-        ]
-    )
-}
-_TENS = {
-    w: 10 * i
-    for i, w in enumerate(
-        ["_", "_", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
-    )
-    if w != "_"
-}
+ONES = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+]
+TENS = ("", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
+_UNITS = {w: i for i, w in enumerate(ONES)}
+_TENS = {w: 10 * i for i, w in enumerate(TENS) if w}
+
+
+def number_words(n: int, hyphen: bool = False) -> str:
+    """``45`` -> ``forty five`` (or ``forty-five``); 0 to 999."""
+    if n < 20:
+        return ONES[n]
+    if n < 100:
+        tens, ones = divmod(n, 10)
+        return TENS[tens] + ("" if ones == 0 else ("-" if hyphen else " ") + ONES[ones])
+    hundreds, rest = divmod(n, 100)
+    head = ONES[hundreds] + " hundred"
+    return head if rest == 0 else f"{head} {'and ' if hyphen else ''}{number_words(rest, hyphen)}"
+
+
 _DIGITS = re.compile(r"^[-+]?\d+(?:[.,]\d+)?$")
 _WORD = re.compile(r"[a-z]+")
 
