@@ -48,14 +48,11 @@ class Toolset:
     # -- the worlds' vocabulary ------------------------------------------------------------
     def vocabulary(self) -> dict[str, list[str]]:
         """Merged vocabularies of all worlds (order kept, duplicates dropped)."""
-        merged: dict[str, list[str]] = {}
+        merged: dict[str, dict[str, None]] = {}  # dicts keep order and test membership in O(1)
         for world in self.worlds:
             for kind, values in world.vocabulary().items():
-                bucket = merged.setdefault(kind, [])
-                for v in values:
-                    if v not in bucket:
-                        bucket.append(v)
-        return merged
+                merged.setdefault(kind, {}).update(dict.fromkeys(values))
+        return {kind: list(values) for kind, values in merged.items()}
 
     def allowed_values(
         self,
@@ -69,13 +66,11 @@ class Toolset:
         """
         if param.choices:
             return list(param.choices)
-        if param.vocab is None:
-            return None
+        if param.vocab is None or param.vocab.from_utterance:
+            return None  # open: any span of the utterance (brains constrain it themselves)
         vocab = self.vocabulary() if vocabulary is None else vocabulary
         values = list(vocab.get(param.vocab.kind, []))
         values += [v for v in param.vocab.extra if v not in values]
-        if param.vocab.from_utterance:
-            return None  # open: any span of the utterance (brains constrain it themselves)
         return values
 
     def examples(self) -> list[Example]:

@@ -309,7 +309,7 @@ def decode(
     t = spec.temperature if temperature is None else temperature
     usable = np.array([name == END or name in toolset for name in spec.tools])
     slices = spec.class_slices
-    vocab = toolset.vocabulary()
+    vocab: dict[str, list[str]] | None = None  # the worlds' names, fetched only if needed
     calls: list[ToolCall] = []
     weakest = (1.0, "nothing to choose")
     valid = np.array([off is not None for off in enc.offsets])
@@ -345,7 +345,9 @@ def decode(
                 continue
             if label == SPAN:
                 col = k * len(spec.args) + spec.args.index(param.name)
-                allowed = toolset.allowed_values(param, observation, vocab)
+                if vocab is None and param.vocab is not None and not param.vocab.from_utterance:
+                    vocab = toolset.vocabulary()
+                allowed = toolset.allowed_values(param, observation, vocab or {})
                 text, sp, hit = best_span(enc, span_logp[:, col, :], allowed)
                 note(sp, f"{tool.name}.{param.name} span")
                 args[param.name] = hit if hit is not None else resolve(text, param)
@@ -474,10 +476,14 @@ def resolve(text: str, param: Param) -> Any:
     return text
 
 
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+_ARTICLE = re.compile(r"^(the|my|a|an) ")
+_PLURAL = re.compile(r"(?<=[a-z]{3})s\b")
+
+
 def _norm(text: str) -> str:
-    s = re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
-    s = re.sub(r"^(the|my|a|an) ", "", s)
-    return re.sub(r"(?<=[a-z]{3})s\b", "", s)
+    s = _NON_ALNUM.sub(" ", text.lower()).strip()
+    return _PLURAL.sub("", _ARTICLE.sub("", s))
 
 
 def match_vocabulary(text: str, allowed: Sequence[str]) -> str | None:
