@@ -17,20 +17,22 @@ from pathlib import Path
 from typing import Any
 
 from edgeagent.compress.report import Variant, measure_all, to_markdown, write_report
-from edgeagent.encoder.compress import fp32_copy, int8_copy
-from edgeagent.models import bundled_encoder_path
+from edgeagent.settings import settings
+from edgeagent.students import bundled
+from edgeagent.students.encoder.compress import fp32_copy, int8_copy
 
 ROOT = Path(__file__).resolve().parents[1]
-DATA = ROOT.parent / "shared" / "data"
+DATA = settings().data or ROOT.parent / "shared" / "data"
 HOME, ROBOT = "smart_home/dev.jsonl", "robot/dev.jsonl"
 
 
 def q4km_sizes(tmp: Path) -> tuple[float, float, float]:
     """(F16, Q4_K_M, Q4_K_M with a Q4_0 token embedding) MB for the packaged SmolLM2,
     dequantized to F16 and requantized."""
-    from edgeagent.compress.distill import load_gguf_as_transformers
-    from edgeagent.compress.gguf_export import export_llama, quantize
-    from edgeagent.models import default_gguf_path
+    from edgeagent.assets import default_gguf_path
+    from edgeagent.compress.gguf import quantize
+    from edgeagent.students.lm.gguf_export import export_llama
+    from edgeagent.students.lm.train import load_gguf_as_transformers
 
     model, _ = load_gguf_as_transformers(default_gguf_path())
     f16 = export_llama(model, tmp / "f16.gguf", template_gguf=default_gguf_path(), dtype="F16")
@@ -52,16 +54,16 @@ def main() -> None:
     ap.add_argument("--no-gguf", action="store_true", help="skip the Q4_K_M/F16 measurement")
     ap.add_argument("--out", type=Path, default=None, help="also write the report here")
     args = ap.parse_args()
-    student = args.student or bundled_encoder_path()
+    student = args.student or bundled("encoder")
     files = [DATA / HOME, DATA / ROBOT]
     with tempfile.TemporaryDirectory() as tmp_dir:
         tmp = Path(tmp_dir)
         fp32 = fp32_copy(student, tmp / "fp32")
         int8 = int8_copy(fp32, tmp / "int8")
         variants = [
-            Variant(model=student, encoder=True, int8=True),
-            Variant(model=student, encoder=True, int8=False),
-            Variant(model=int8, encoder=True, int8=True),
+            Variant(model=student, student=True, options={"int8": True}),
+            Variant(model=student, student=True, options={"int8": False}),
+            Variant(model=int8, student=True, options={"int8": True}),
         ]
         rows = measure_all(variants, files, args.limit or None)
         fp32_mb = (fp32 / "student.safetensors").stat().st_size / 2**20

@@ -4,8 +4,7 @@ The smart-home dev file is split in two halves by a fixed hash of each case id. 
 agent (local: the student; cloud: a replay of the labels) runs over half A, and every
 escalation's cloud answer is logged as a teacher example in a decision log, as a deployed agent
 would. One round of distillation trains the student on them, continuing from the old one
-(``distill --db LOG --init-adapter STUDENT`` for the LM student, ``distill --student encoder
---db LOG --init FOLDER`` for the encoder student), mixed with generated requests so it keeps
+(``distill --student KIND --db LOG --init FOLDER``), mixed with generated requests so it keeps
 what it knew; ``--repeat`` weighs each logged example up. Then the old and the new student
 decide half B: for the same routed accuracy, the offload each needs and the relative drop are
 printed, next to a control student trained in the same round without the logged examples (so
@@ -24,36 +23,29 @@ import time
 from pathlib import Path
 
 from edgeagent.agent import Agent
-from edgeagent.brains.base import Brain
-from edgeagent.brains.encoder import EncoderBrain
 from edgeagent.brains.escalating import EscalatingBrain
-from edgeagent.brains.gguf import GGUFBrain
 from edgeagent.cases import Case, load_cases
-from edgeagent.compress.distill import DistillConfig
-from edgeagent.compress.pipeline import (
-    distill_to_encoder,
-    distill_to_gguf,
-    gather_cases,
-    teacher_cases,
-)
-from edgeagent.encoder.train import EncoderTrainConfig
 from edgeagent.evaluation.metrics import routing_curve
 from edgeagent.evaluation.runner import EvalCase, ReferenceBrain, from_case, run_tier
-from edgeagent.models import bundled_adapter_path, bundled_encoder_path
-from edgeagent.policies import DeclarativePolicy, PolicyConfig
+from edgeagent.policy import DeclarativePolicy, PolicyConfig
+from edgeagent.settings import settings
+from edgeagent.students import bundled, load_brain
+from edgeagent.students.data import gather_cases, teacher_cases
+from edgeagent.students.distill import distill
 from edgeagent.telemetry import Telemetry
 
 ROOT = Path(__file__).resolve().parents[1]
-DEV = ROOT.parent / "shared" / "data" / "smart_home" / "dev.jsonl"
+DEV = (settings().data or ROOT.parent / "shared" / "data") / "smart_home" / "dev.jsonl"
+# One round's training options per student kind (a gentle continuation of the old student).
+ROUND = {
+    "encoder": {"lr": 5e-4, "head_lr": 1e-3, "warmup": 10, "seed": 7},
+    "lm": {"batch_size": 8, "lr": 2e-4, "seed": 7},
+}
 TARGETS = (0.90, 0.95, 0.97)
 
 
 def half(case_id: str) -> str:
     return "A" if int(hashlib.sha256(case_id.encode()).hexdigest()[:8], 16) % 2 == 0 else "B"
-
-
-def student_brain(kind: str, path: Path) -> Brain:
-    return EncoderBrain(path) if kind == "encoder" else GGUFBrain(adapter=path)
 
 
 def log_escalations(
@@ -65,7 +57,7 @@ def log_escalations(
     deployment chooses; its deadline is lifted, because this measures learning, not speed (a
     busy machine must not drop escalations)."""
     telemetry = Telemetry(db, session="continual-A")
-    local = student_brain(kind, student)
+    local = load_brain(student)
     routed = EscalatingBrain(
         local,
         ReferenceBrain(cases, "dev-A"),
@@ -82,21 +74,16 @@ def log_escalations(
 
 
 def distill_round(kind: str, old: Path, teacher: list[Case], steps: int, out: Path) -> Path:
-    """One round of distillation continuing from the old student; the new student's path."""
-    if kind == "encoder":
-        config = EncoderTrainConfig(steps=steps, lr=5e-4, head_lr=1e-3, warmup=10, seed=7)
-        distill_to_encoder(teacher, out, config=config, init=old)
-        return out
-    lm = DistillConfig(steps=steps, batch_size=8, lr=2e-4, seed=7)
-    report = distill_to_gguf(teacher, out, config=lm, init_adapter=old)
-    return Path(report["files"]["LoRA"])
+    """One round of distillation continuing from the old student; the new student's folder."""
+    distill(kind, teacher, out, options={**ROUND[kind], "steps": steps}, init=old)
+    return out
 
 
 def offload_for(
     kind: str, student: Path, cases: list[EvalCase]
 ) -> tuple[float, dict[float, float | None]]:
     """The student's local accuracy on ``cases`` and the least offload reaching each target."""
-    brain = student_brain(kind, student)
+    brain = load_brain(student)
     outcomes = [run_tier(brain, case)[0] for case in cases]
     brain.close()
     curve = routing_curve(
@@ -130,7 +117,7 @@ def main() -> None:
     )
     args = ap.parse_args()
     kind = args.student
-    old = args.old or (bundled_encoder_path() if kind == "encoder" else bundled_adapter_path())
+    old = args.old or bundled(kind)
     steps = args.steps or (150 if kind == "encoder" else 60)
     mix = args.mix if args.mix is not None else (2000 if kind == "encoder" else 400)
 

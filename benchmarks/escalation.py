@@ -24,7 +24,7 @@ from edgeagent.brains.replay import ReplayBrain
 from edgeagent.calibration import Scored, curve
 from edgeagent.cases import load_cases
 from edgeagent.factory import build_toolset
-from edgeagent.policies import DeclarativePolicy, PolicyConfig
+from edgeagent.policy import DeclarativePolicy, PolicyConfig
 from edgeagent.scoring import calls_match
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -2,11 +2,11 @@
 
 from edgeagent.agent import Agent
 from edgeagent.brains.base import BaseBrain, Brain, Proposal
+from edgeagent.datamodel import ActionResult, Decision, Event, Observation, StepResult, ToolCall
 from edgeagent.errors import EdgeAgentError, ToolError, UserError
 from edgeagent.registry import ToolRegistry
 from edgeagent.tool import Risk, Tool, Toolkit, Vocab, tool
 from edgeagent.toolset import Toolset
-from edgeagent.types import ActionResult, Decision, Event, Observation, StepResult, ToolCall
 
 __version__ = "0.1.0"
 

@@ -7,12 +7,12 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from edgeagent.brains.base import Brain
+from edgeagent.datamodel import ActionResult, Decision, Observation, StepResult, ToolCall
 from edgeagent.errors import EdgeAgentError, ToolError, UnknownNameError
 from edgeagent.policy import AllowAll, Policy
 from edgeagent.sources import Source, iter_observations
 from edgeagent.telemetry import Telemetry
 from edgeagent.toolset import Toolset, merge_context
-from edgeagent.types import ActionResult, Decision, Observation, StepResult, ToolCall
 from edgeagent.world import diff
 
 log = logging.getLogger(__name__)

@@ -11,6 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
+
+from edgeagent.errors import ConfigError
 
 
 @dataclass(frozen=True)
@@ -75,3 +78,30 @@ def for_accuracy(items: Sequence[Scored], target: float) -> Operating:
     if reaching:
         return min(reaching, key=lambda op: (op.offload, -op.threshold))
     return points[-1]
+
+
+def scored_from_log(path: str | Path) -> list[Scored]:
+    """The first local tier's confidence of every logged decision (no labels: a target
+    offload only)."""
+    from edgeagent.telemetry import read_decisions
+
+    items = []
+    for row in read_decisions(path):
+        conf = row["local_confidence"]
+        if conf is None:  # a log from before the column: the decision JSON has it
+            decision = row["decision"] or {}
+            conf = decision.get("local_confidence", decision.get("confidence", row["confidence"]))
+        items.append(Scored(confidence=float(conf)))
+    return items
+
+
+def choose(
+    items: Sequence[Scored], *, target_offload: float | None, target_accuracy: float | None
+) -> Operating:
+    """The operating point for exactly one of a target offload or a target accuracy."""
+    if (target_offload is None) == (target_accuracy is None):
+        raise ConfigError("give exactly one of a target offload and a target accuracy")
+    if target_offload is not None:
+        return for_offload(items, target_offload)
+    assert target_accuracy is not None
+    return for_accuracy(items, target_accuracy)

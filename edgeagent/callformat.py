@@ -14,8 +14,8 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from edgeagent.datamodel import ToolCall
 from edgeagent.errors import BrainOutputError
-from edgeagent.types import ToolCall
 
 NONE = "none"
 

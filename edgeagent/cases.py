@@ -8,9 +8,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
+from edgeagent.datamodel import Observation
 from edgeagent.errors import ConfigError
 from edgeagent.scoring import MatchRule
-from edgeagent.types import Observation
 
 
 class ExpectedCall(BaseModel):

@@ -27,14 +27,14 @@ class ConfigError(UserError):
 
 
 class MissingDependencyError(UserError, ImportError):
-    """An optional dependency is not installed; the message names the extra to install."""
+    """A dependency is not installed; the message names the extra that installs it (None: a
+    core dependency, so the installation itself is broken)."""
 
-    def __init__(self, package: str, extra: str) -> None:
+    def __init__(self, package: str, extra: str | None) -> None:
         self.package = package
         self.extra = extra
-        super().__init__(
-            f"{package!r} is required for this feature: pip install 'edgeagent[{extra}]'"
-        )
+        how = f"pip install 'edgeagent[{extra}]'" if extra else "reinstall edgeagent"
+        super().__init__(f"{package!r} is required for this feature: {how}")
 
 
 class UnknownNameError(UserError, KeyError):

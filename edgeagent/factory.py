@@ -1,9 +1,13 @@
-"""Assembling agents from names: worlds/toolkits and brains found through entry points."""
+"""Assembling agents from names: toolkits, brains, students, policies and the cloud, found
+through entry points. The CLI, the evaluation runner and the benchmarks build everything
+through these functions, so a name means the same thing everywhere."""
 
 from __future__ import annotations
 
-import os
-from collections.abc import Sequence
+import inspect
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -13,40 +17,45 @@ from edgeagent.registry import BRAINS_GROUP, POLICIES_GROUP, PluginRegistry, Too
 from edgeagent.toolset import Toolset
 
 DEFAULT_WORLD = "smart_home"
-DEFAULT_BRAIN = "gguf"
+ZERO_SHOT_BRAIN = "gguf"  # reads any toolset from its prompt
+DEFAULT_BRAIN = ZERO_SHOT_BRAIN
 
 
 def default_db_path() -> Path:
     """Where the decision log lives: ``$EDGEAGENT_DB`` or the user's state directory."""
-    if env := os.environ.get("EDGEAGENT_DB"):
-        return Path(env)
-    state = Path(os.environ.get("XDG_STATE_HOME", Path.home() / ".local" / "state"))
-    return state / "edgeagent" / "decisions.db"
+    from edgeagent.settings import settings
+
+    return settings().db_path
 
 
 def build_toolset(
-    worlds: Sequence[str] = (DEFAULT_WORLD,), registry: ToolRegistry | None = None
+    worlds: Sequence[str] = (DEFAULT_WORLD,),
+    registry: ToolRegistry | None = None,
+    **options: Any,
 ) -> Toolset:
-    """A toolset with the toolkits published under the given names (fresh worlds each time)."""
+    """A toolset with the toolkits published under the given names (fresh worlds each time);
+    ``options`` go to every toolkit's factory (e.g. a broker's address)."""
     registry = registry or ToolRegistry()
     for name in worlds:
-        registry.load_toolkit(name)
+        registry.load_toolkit(name, **options)
     return registry.toolset()
 
 
-def default_brain_name(suites: Sequence[str]) -> str:
-    """The best local brain edgeagent ships for these worlds: the encoder student where it was
-    trained for all of them and its runtime (the ``student`` extra) is installed, else the
-    distilled LM student (GGUF brain with the shipped adapter), else the zero-shot GGUF brain
-    (which reads any toolset)."""
-    from edgeagent.models import bundled_adapter_suites, bundled_encoder_suites
+def default_student(suites: Sequence[str]) -> Path | None:
+    """The best student shipped for these worlds whose runtime is installed, or None."""
+    from edgeagent.students import runnable_students
 
-    wanted = set(suites)
-    if wanted and set(bundled_encoder_suites()) >= wanted:
-        return "encoder"
-    if wanted and set(bundled_adapter_suites()) >= wanted:
-        return "student"
-    return DEFAULT_BRAIN
+    found = runnable_students(suites)
+    return found[0] if found else None
+
+
+def default_brain_name(suites: Sequence[str]) -> str:
+    """The kind of local brain edgeagent picks for these worlds: a shipped student's kind
+    (``encoder`` where its runtime is installed, else ``lm``), else the zero-shot GGUF brain."""
+    from edgeagent.students import read_manifest
+
+    folder = default_student(suites)
+    return read_manifest(folder).kind if folder is not None else ZERO_SHOT_BRAIN
 
 
 def build_brain(
@@ -56,16 +65,15 @@ def build_brain(
     plugins: PluginRegistry[Any] | None = None,
     **options: Any,
 ) -> Brain:
-    """A brain from the ``edgeagent.brains`` entry points; ``model`` is passed when given."""
+    """A brain from the ``edgeagent.brains`` entry points; ``model`` is passed as
+    ``model_path`` when given. Options the plugin does not take are a :class:`ConfigError`
+    (checked before it is called, so its own errors surface as they are)."""
     plugins = plugins or PluginRegistry(BRAINS_GROUP, "brain")
-    factory = plugins.load(name)
+    factory: Callable[..., Brain] = plugins.load(name)
     if model is not None:
         options["model_path"] = model
-    try:
-        brain: Brain = factory(**options)
-    except TypeError as exc:
-        raise ConfigError(f"brain {name!r} does not accept these options: {exc}") from exc
-    return brain
+    _check_options(f"brain {name!r}", factory, options)
+    return factory(**options)
 
 
 def build_local_brain(
@@ -75,17 +83,30 @@ def build_local_brain(
     adapter: str | Path | None = None,
     suites: Sequence[str] = (DEFAULT_WORLD,),
 ) -> Brain:
-    """A local brain by name; None picks the best one shipped for ``suites`` (a model or
-    adapter given without a name means the GGUF brain with them)."""
-    if name is None:
-        name = DEFAULT_BRAIN if (model or adapter) else default_brain_name(suites)
+    """A local brain: the named plugin; a student folder given as ``model`` (whatever its
+    kind); the GGUF brain for a model or adapter file; else the best one shipped for
+    ``suites`` (a student trained for them, else the zero-shot GGUF brain)."""
+    from edgeagent.students import is_student_folder, load_brain
+
     options: dict[str, Any] = {"adapter": adapter} if adapter is not None else {}
+    if name is None and model is not None and is_student_folder(model):
+        if adapter is not None:
+            raise ConfigError("--adapter goes with a GGUF model file, not a student folder")
+        return load_brain(model)
+    if name is None and model is not None and Path(model).is_dir():
+        raise ConfigError(f"{model} is a folder but not a student folder (no student.json)")
+    if name is None:
+        if model is not None or adapter is not None:
+            name = ZERO_SHOT_BRAIN
+        else:
+            folder = default_student(suites)
+            return load_brain(folder) if folder is not None else build_brain(ZERO_SHOT_BRAIN)
     return build_brain(name, model=model, **options)
 
 
 def build_policy(spec: str | Path | None, plugins: PluginRegistry[Any] | None = None) -> Any:
     """A policy from a YAML file path or an ``edgeagent.policies`` entry-point name."""
-    from edgeagent.policies import DeclarativePolicy
+    from edgeagent.policy import DeclarativePolicy
 
     if spec is None:
         spec = "default"
@@ -97,7 +118,8 @@ def build_policy(spec: str | Path | None, plugins: PluginRegistry[Any] | None = 
 
 
 def build_cloud(spec: str | None) -> Brain | None:
-    """The cloud brain: ``openai`` (``EDGEAGENT_CLOUD_*`` settings), ``replay:FILE``, or None."""
+    """The cloud brain: ``openai`` (``EDGEAGENT_CLOUD_*`` settings), ``replay:FILE`` (a case
+    file or recorded decisions, told apart by their content), a brain name, or None."""
     if spec is None or spec == "none":
         return None
     if spec.startswith("replay:"):
@@ -106,12 +128,63 @@ def build_cloud(spec: str | None) -> Brain | None:
         source = Path(spec.split(":", 1)[1])
         if not source.is_file():
             raise ConfigError(f"replay file not found: {source}")
-        try:
+        if _is_case_file(source):
             return ReplayBrain.from_cases(source)
-        except ConfigError:
-            return ReplayBrain.from_jsonl(source)
+        return ReplayBrain.from_jsonl(source)
     if spec in ("openai", "cloud"):
         from edgeagent.brains.cloud import CloudBrain
 
         return CloudBrain.from_env()
     return build_brain(spec)
+
+
+def _is_case_file(path: Path) -> bool:
+    """Whether a JSONL file holds labelled cases (lines with ``expected``) rather than
+    recorded decisions; the first non-blank line decides."""
+    with path.open(encoding="utf-8") as fh:
+        first = next((line for line in fh if line.strip()), "")
+    try:
+        row = json.loads(first)
+    except json.JSONDecodeError as exc:
+        raise ConfigError(f"{path}:1: not JSON: {exc}") from exc
+    return isinstance(row, dict) and "expected" in row
+
+
+@dataclass
+class Routing:
+    """A routed brain and the policy it follows (``brain`` is the local one, unrouted, when
+    neither a cloud nor a policy was asked for)."""
+
+    brain: Brain
+    policy: Any | None
+
+
+def build_router(
+    local: Brain,
+    cloud: str | None,
+    policy: str | Path | None,
+    *,
+    teacher: Any | None = None,
+) -> Routing:
+    """The local brain escalating to ``cloud`` under ``policy`` (either may be None: the
+    default policy, local only); cloud answers go to ``teacher`` (the decision log)."""
+    from edgeagent.brains.escalating import EscalatingBrain
+
+    if cloud is None and policy is None:
+        return Routing(local, None)
+    the_policy = build_policy(policy)
+    routed = EscalatingBrain(local, build_cloud(cloud), policy=the_policy, teacher=teacher)
+    return Routing(routed, the_policy)
+
+
+def _check_options(what: str, factory: Callable[..., Any], options: dict[str, Any]) -> None:
+    try:
+        signature = inspect.signature(factory)
+    except (TypeError, ValueError):  # a builtin or C callable: let the call decide
+        return
+    try:
+        signature.bind(**options)
+    except TypeError as exc:
+        raise ConfigError(
+            f"{what} does not accept these options ({', '.join(options)}): {exc}"
+        ) from exc

@@ -94,7 +94,9 @@ class ToolRegistry:
                 self._worlds.append(item.world)
             return
         if not isinstance(item, Tool):
-            from edgeagent.lc import from_langchain  # only when a foreign tool shows up
+            from edgeagent.integrations.langchain import (
+                from_langchain,  # only when a foreign tool shows up
+            )
 
             item = from_langchain(item)
         self._add(item, replace)

@@ -17,7 +17,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
-from edgeagent.types import ToolCall
+from edgeagent.datamodel import ToolCall
 
 MatchRule = Literal["exact", "tool", "heads"]
 _WORDS = re.compile(r"[\w']+")

@@ -10,8 +10,8 @@ from typing import Any, TextIO, cast
 
 from pydantic import ValidationError
 
+from edgeagent.datamodel import Event, Observation
 from edgeagent.errors import ConfigError
-from edgeagent.types import Event, Observation
 
 Source = str | Path | TextIO | Iterable[Observation | str | Mapping[str, Any]]
 

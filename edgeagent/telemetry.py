@@ -1,4 +1,11 @@
-"""Decision log in SQLite (WAL mode): the raw material for offload reports and distillation."""
+"""Decision log in SQLite (WAL mode): the raw material for offload reports and distillation.
+
+Escalations are stored as columns (``trigger``, ``escalation_rule``, ``threshold_needed``, ``cloud_outcome``,
+``fallback``, ``local_confidence``, ``unfamiliarity``) next to the sentence people read
+(``escalation_reason``), so reports group by fields, never by parsing prose. Logs written
+before these columns existed are migrated in place when opened (the new columns stay empty
+for old rows).
+"""
 
 from __future__ import annotations
 
@@ -10,8 +17,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from edgeagent.datamodel import Decision, Observation, StepResult
+from edgeagent.errors import ConfigError
 from edgeagent.toolset import Toolset
-from edgeagent.types import Decision, Observation, StepResult
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS decisions (
@@ -36,7 +44,14 @@ CREATE TABLE IF NOT EXISTS decisions (
     changes TEXT NOT NULL,
     reason TEXT,
     raw TEXT,
-    decision TEXT NOT NULL
+    decision TEXT NOT NULL,
+    trigger TEXT,
+    escalation_rule TEXT,
+    threshold_needed REAL,
+    cloud_outcome TEXT,
+    fallback TEXT,
+    local_confidence REAL,
+    unfamiliarity REAL
 );
 CREATE INDEX IF NOT EXISTS decisions_ts ON decisions (ts);
 CREATE TABLE IF NOT EXISTS teacher_examples (
@@ -53,6 +68,31 @@ CREATE TABLE IF NOT EXISTS teacher_examples (
 """
 
 
+# Columns added after the first release: added to older logs when they are opened.
+_ADDED_COLUMNS = {
+    "trigger": "TEXT",
+    "escalation_rule": "TEXT",
+    "threshold_needed": "REAL",
+    "cloud_outcome": "TEXT",
+    "fallback": "TEXT",
+    "local_confidence": "REAL",
+    "unfamiliarity": "REAL",
+}
+_DECISION_COLUMNS = (
+    "ts", "session", "observation_id", "utterance", "observation", "brain", "tier", "kind",
+    "confidence", "escalated", "escalation_reason", "latency_ms", "prompt_tokens",
+    "completion_tokens", "calls", "results", "errors", "changes", "reason", "raw", "decision",
+    *_ADDED_COLUMNS,
+)  # fmt: skip
+
+
+def _migrate(db: sqlite3.Connection) -> None:
+    have = {row[1] for row in db.execute("PRAGMA table_info(decisions)")}
+    for name, kind in _ADDED_COLUMNS.items():
+        if name not in have:
+            db.execute(f"ALTER TABLE decisions ADD COLUMN {name} {kind}")
+
+
 class Telemetry:
     """Append-only decision log. Thread-safe; one connection per instance."""
 
@@ -66,11 +106,14 @@ class Telemetry:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(_SCHEMA)
+        _migrate(self._db)
+        self._db.commit()
 
     def record(self, step: StepResult) -> int:
         """Store one step; returns its row id."""
         d = step.decision
         errors = [r.error for r in step.results if r.error]
+        esc = d.escalation
         row = (
             time.time(),
             self.session,
@@ -93,15 +136,20 @@ class Telemetry:
             d.reason,
             d.raw,
             d.model_dump_json(),
+            esc.trigger if esc else None,
+            esc.rule if esc else None,
+            esc.needed if esc else None,
+            esc.cloud if esc else None,
+            esc.fallback if esc else None,
+            d.local_confidence if d.local_confidence is not None else d.confidence,
+            d.unfamiliarity,
+        )
+        insert = (
+            f"INSERT INTO decisions ({', '.join(_DECISION_COLUMNS)})"
+            f" VALUES ({', '.join('?' * len(_DECISION_COLUMNS))})"
         )
         with self._lock:
-            cur = self._db.execute(
-                "INSERT INTO decisions (ts, session, observation_id, utterance, observation, brain,"
-                " tier, kind, confidence, escalated, escalation_reason, latency_ms, prompt_tokens,"
-                " completion_tokens, calls, results, errors, changes, reason, raw, decision)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                row,
-            )
+            cur = self._db.execute(insert, row)
             self._db.commit()
             return int(cur.lastrowid or 0)
 
@@ -178,3 +226,52 @@ class Telemetry:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+_JSON_COLUMNS = ("observation", "calls", "results", "errors", "changes", "decision")
+
+
+def read_decisions(
+    path: str | Path, *, since: float | None = None, until: float | None = None
+) -> list[dict[str, Any]]:
+    """The decisions logged in ``[since, until)``, oldest first, read without disturbing a
+    running agent (the log is opened read-only; JSON columns are decoded; columns a log from
+    an older release lacks are None)."""
+    path = Path(path)
+    if not path.is_file():
+        raise ConfigError(f"no decision log at {path}")
+    where, params = [], []
+    if since is not None:
+        where.append("ts >= ?")
+        params.append(since)
+    if until is not None:
+        where.append("ts < ?")
+        params.append(until)
+    try:
+        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=10.0)
+    except sqlite3.Error as exc:
+        raise ConfigError(f"cannot open the decision log {path}: {exc}") from exc
+    try:
+        have = {row[1] for row in db.execute("PRAGMA table_info(decisions)")}
+        if not have:
+            raise ConfigError(f"{path} is not an edgeagent decision log (no decisions table)")
+        columns = [c for c in _DECISION_COLUMNS if c in have]
+        query = (
+            f"SELECT {', '.join(columns)} FROM decisions"
+            + (" WHERE " + " AND ".join(where) if where else "")
+            + " ORDER BY ts, id"
+        )
+        fetched = db.execute(query, params).fetchall()
+    except sqlite3.Error as exc:
+        raise ConfigError(f"{path} is not an edgeagent decision log: {exc}") from exc
+    finally:
+        db.close()
+    out = []
+    for values in fetched:
+        row: dict[str, Any] = dict.fromkeys(_DECISION_COLUMNS)
+        row.update(zip(columns, values, strict=True))
+        for key in _JSON_COLUMNS:
+            if row[key] is not None:
+                row[key] = json.loads(row[key])
+        out.append(row)
+    return out

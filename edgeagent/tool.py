@@ -23,8 +23,8 @@ from typing import Annotated, Any, ClassVar, get_args, get_origin, overload
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
+from edgeagent.datamodel import ToolCall
 from edgeagent.errors import ToolArgumentError, ToolDefinitionError
-from edgeagent.types import ToolCall
 
 if typing.TYPE_CHECKING:
     from edgeagent.world import World

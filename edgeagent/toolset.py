@@ -7,9 +7,9 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from edgeagent.datamodel import Observation, ToolCall
 from edgeagent.errors import ToolArgumentError, UnknownNameError
 from edgeagent.tool import Example, Param, Tool
-from edgeagent.types import Observation, ToolCall
 from edgeagent.world import World
 
 

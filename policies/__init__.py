@@ -6,7 +6,7 @@ from __future__ import annotations
 from importlib.resources import files
 from pathlib import Path
 
-from edgeagent.policies import DeclarativePolicy
+from edgeagent.policy import DeclarativePolicy
 
 
 def policy_path(name: str) -> Path:

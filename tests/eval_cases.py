@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from edgeagent.datamodel import Observation, ToolCall
 from edgeagent.testing import FunctionBrain
-from edgeagent.types import Observation, ToolCall
 
 GARAGE_ON = ToolCall(tool="HassTurnOn", args={"name": "Garage Light"})  # it is on already
 GARAGE_OFF = ToolCall(tool="HassTurnOff", args={"name": "Garage Light"})

@@ -13,6 +13,7 @@ import pytest
 
 from edgeagent.brains.grammar import GrammarBuilder
 from edgeagent.callformat import parse_calls, render_calls
+from edgeagent.datamodel import ToolCall
 from edgeagent.errors import ConfigError, ToolArgumentError
 from edgeagent.evaluation.bfcl import (
     BfclCase,
@@ -26,7 +27,6 @@ from edgeagent.evaluation.bfcl import (
     toolset_for,
 )
 from edgeagent.tool import Risk
-from edgeagent.types import ToolCall
 
 ANSWERED = ["BFCL_v4_simple_python.json", "BFCL_v4_multiple.json"]
 ALL_FILES = [*ANSWERED, "BFCL_v4_irrelevance.json"]
@@ -453,7 +453,7 @@ def test_every_function_becomes_a_tool(cases: dict[str, list[BfclCase]]) -> None
 def vocab() -> Iterator[Any]:
     """A llama.cpp vocabulary (the tokenizer only, no weights) to parse and run grammars."""
     llama_cpp = pytest.importorskip("llama_cpp")
-    from edgeagent.models import default_gguf_path
+    from edgeagent.assets import default_gguf_path
 
     try:
         path = default_gguf_path()

@@ -3,8 +3,7 @@ import pytest
 from edgeagent import ToolCall
 from edgeagent.brains.base import Brain
 from edgeagent.testing import FunctionBrain, ScriptedBrain
-
-from .brain_contract import UTTERANCES, BrainContract
+from edgeagent.testing.contract import UTTERANCES, BrainContract
 
 
 class TestFunctionBrain(BrainContract):

@@ -8,7 +8,7 @@ from typer.testing import CliRunner
 from edgeagent import Agent, Observation
 from edgeagent.calibration import Scored, curve, for_accuracy, for_offload, operating_point
 from edgeagent.cli import app
-from edgeagent.policies import load_policy_file
+from edgeagent.policy import load_policy_file
 from edgeagent.telemetry import Telemetry
 from edgeagent.testing import FunctionBrain
 

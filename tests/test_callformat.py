@@ -5,8 +5,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from edgeagent.callformat import parse_calls, render_calls
+from edgeagent.datamodel import ToolCall
 from edgeagent.errors import BrainOutputError
-from edgeagent.types import ToolCall
 
 
 def test_parse_simple_and_multiple_calls() -> None:

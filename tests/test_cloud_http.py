@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 
 from edgeagent import Agent, Observation, ToolCall
+from edgeagent.assets import default_gguf_path
 from edgeagent.brains.cloud import CloudBrain, CloudSettings
 from edgeagent.brains.escalating import EscalatingBrain
-from edgeagent.models import default_gguf_path
-from edgeagent.policies import DeclarativePolicy, PolicyConfig
+from edgeagent.policy import DeclarativePolicy, PolicyConfig
 from edgeagent.telemetry import Telemetry
 from edgeagent.testing import FunctionBrain
 from edgeagent.toolset import Toolset

@@ -10,10 +10,11 @@ import pytest
 torch = pytest.importorskip("torch", reason="the student extra is part of the dev install")
 transformers = pytest.importorskip("transformers")
 
-from edgeagent.compress.distill import DistillConfig, Pair, kd_loss, train  # noqa: E402
-from edgeagent.compress.gguf_export import export_llama, quantize, read_metadata  # noqa: E402
+from edgeagent.assets import default_gguf_path  # noqa: E402
+from edgeagent.compress.gguf import quantize, read_metadata  # noqa: E402
 from edgeagent.errors import ConfigError  # noqa: E402
-from edgeagent.models import default_gguf_path  # noqa: E402
+from edgeagent.students.lm.gguf_export import export_llama  # noqa: E402
+from edgeagent.students.lm.train import DistillConfig, Pair, kd_loss, train  # noqa: E402
 
 pytestmark = pytest.mark.model
 
@@ -68,7 +69,7 @@ def test_lora_adapter_computes_what_peft_computes(tiny, tokenizer, tmp_path: Pat
     import copy
 
     peft = pytest.importorskip("peft")
-    from edgeagent.compress.gguf_export import LORA_TARGET_MODULES, export_lora
+    from edgeagent.students.lm.gguf_export import LORA_TARGET_MODULES, export_lora
 
     base = export_llama(
         tiny, tmp_path / "base.gguf", template_gguf=default_gguf_path(), dtype="F32"
@@ -84,7 +85,7 @@ def test_lora_adapter_computes_what_peft_computes(tiny, tokenizer, tmp_path: Pat
         adapted, tmp_path / "adapter.gguf", alpha=8, dtype="F32", metadata={"prompt": "compact"}
     )
     assert read_metadata(adapter) == {"prompt": "compact"}
-    from edgeagent.compress.gguf_export import read_lora
+    from edgeagent.students.lm.gguf_export import read_lora
 
     back, alpha, rank = read_lora(adapter, tiny.config)  # and back, for further training
     state = adapted.state_dict()
@@ -100,7 +101,7 @@ def test_lora_adapter_computes_what_peft_computes(tiny, tokenizer, tmp_path: Pat
     assert np.abs(want - plain).max() > 0.05  # the adapter changes the output...
     assert np.allclose(got, want, atol=1e-3), np.abs(got - want).max()  # ...the same way
 
-    from edgeagent.compress.gguf_export import merge_lora
+    from edgeagent.students.lm.gguf_export import merge_lora
 
     merged = merge_lora(base, adapter, tmp_path / "merged.gguf", quant="F32")
     assert read_metadata(merged) == {"prompt": "compact"}  # the adapter's keys travel along
@@ -181,9 +182,11 @@ def test_distill_cli_end_to_end_on_a_tiny_model(tiny, tmp_path: Path) -> None:  
         app,
         [
             "distill",
+            "--student",
+            "lm",
             "--out",
             str(out),
-            "--init",
+            "--base",
             str(init),
             "--data",
             "gen:robot:16",
@@ -194,8 +197,9 @@ def test_distill_cli_end_to_end_on_a_tiny_model(tiny, tmp_path: Path) -> None:  
         ],
     )
     assert result.exit_code == 0, result.output
-    report = json.loads((out / "distill.json").read_text())
-    assert report["cases"] == 16 and set(report["files"]) == {"F16", "Q8_0"}
+    manifest = json.loads((out / "student.json").read_text())
+    assert manifest["kind"] == "lm" and manifest["training"]["cases"] == 16
+    assert manifest["files"] == {"model": "student-q8_0.gguf", "f16": "student-f16.gguf"}
     assert read_metadata(out / "student-q8_0.gguf")["prompt"] == "compact"
     brain = GGUFBrain(out / "student-q8_0.gguf", state_cache=False)
     try:
@@ -222,15 +226,20 @@ def test_distill_cli_trains_a_lora_adapter_the_gguf_brain_applies(tiny, tmp_path
         tiny, tmp_path / "init.gguf", template_gguf=default_gguf_path(), dtype="F32"
     )
     out = tmp_path / "student"
-    args = ["distill", "--out", str(out), "--init", str(init), "--data", "gen:robot:16"]
-    result = CliRunner().invoke(app, [*args, "--steps", "2", "--batch", "2", "--lora", "2"])
+    args = ["distill", "--student", "lm", "--data", "gen:robot:16", "--base", str(init)]
+    result = CliRunner().invoke(
+        app, [*args, "--out", str(out), "--steps", "2", "--batch", "2", "--lora", "2"]
+    )
     assert result.exit_code == 0, result.output
-    report = json.loads((out / "distill.json").read_text())
+    manifest = json.loads((out / "student.json").read_text())
     adapter = out / "student-lora.gguf"
-    assert report["files"] == {"LoRA": str(adapter)} and report["config"]["lora_rank"] == 2
+    assert manifest["files"] == {"adapter": "student-lora.gguf"}
+    assert manifest["training"]["config"]["lora_rank"] == 2 and manifest["base"] == str(init)
     assert adapter.stat().st_size < init.stat().st_size / 5  # the adapter, not a model copy
-    again = [*args[:2], str(tmp_path / "more"), *args[3:], "--init-adapter", str(adapter)]
-    result = CliRunner().invoke(app, [*again, "--steps", "1", "--batch", "2"])
+    again = ["distill", "--student", "lm", "--data", "gen:robot:16", "--init", str(out)]
+    result = CliRunner().invoke(
+        app, [*again, "--out", str(tmp_path / "more"), "--steps", "1", "--batch", "2"]
+    )
     assert result.exit_code == 0, result.output  # training continues from the adapter
     assert (tmp_path / "more" / "student-lora.gguf").stat().st_size == adapter.stat().st_size
     brain = GGUFBrain(init, adapter=adapter, state_cache=False)

@@ -11,13 +11,16 @@ import pytest
 
 from edgeagent import Observation
 from edgeagent.cases import Case, ExpectedCall
-from edgeagent.encoder.heads import (
+from edgeagent.factory import build_toolset
+from edgeagent.spoken_numbers import number_words, parse_number
+from edgeagent.students.encoder.heads import (
     ABSENT,
     END,
     END_,
     IGNORE,
     SPAN,
     START,
+    Calibration,
     Encoded,
     HeadSpec,
     context_values,
@@ -30,9 +33,7 @@ from edgeagent.encoder.heads import (
     targets,
     words_of,
 )
-from edgeagent.encoder.train import fit_temperature
-from edgeagent.factory import build_toolset
-from edgeagent.numbers import number_words, parse_number
+from edgeagent.students.encoder.train import fit_temperature
 from edgeagent.toolset import Toolset
 
 
@@ -175,7 +176,7 @@ def test_decode_two_calls_and_temperature(home: Toolset) -> None:
         ("HassTurnOn", {"area": "Kitchen"}),
         ("HassTurnOff", {"area": "Office"}),
     ]
-    hotter = decode(spec, enc, *logits, home, obs, temperature=4.0)
+    hotter = decode(spec, enc, *logits, home, obs, Calibration(temperature=4.0))
     assert hotter.calls == d.calls and hotter.confidence < d.confidence
 
 
@@ -213,7 +214,7 @@ def test_targets_from_a_teacher_call(home: Toolset) -> None:
     pytest.importorskip("transformers")
     from transformers import AutoTokenizer
 
-    from edgeagent.encoder.model import base_encoder_path
+    from edgeagent.students.encoder.model import base_encoder_path
 
     tok = AutoTokenizer.from_pretrained(base_encoder_path())
     case = Case(
@@ -259,8 +260,8 @@ def test_spans_in_the_words_ignore_where_context_values_sit() -> None:
 
 
 def test_fit_platt_is_finite_on_separable_decisions_and_calibrates() -> None:
-    from edgeagent.encoder.heads import platt
-    from edgeagent.encoder.train import fit_platt
+    from edgeagent.students.encoder.heads import platt
+    from edgeagent.students.encoder.train import fit_platt
 
     separable = [(True, 0.9)] * 50 + [(False, 0.1)] * 5
     a, b = fit_platt(separable)

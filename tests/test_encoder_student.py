@@ -12,9 +12,8 @@ import pytest
 
 from edgeagent import Observation
 from edgeagent.registry import ToolRegistry
+from edgeagent.testing.contract import BrainContract
 from edgeagent.toolset import Toolset
-
-from .brain_contract import BrainContract
 
 pytestmark = pytest.mark.model
 torch = pytest.importorskip("torch")
@@ -34,13 +33,12 @@ def cases() -> list[Any]:
 def student(
     tmp_path_factory: pytest.TempPathFactory, cases: list[Any]
 ) -> tuple[Path, dict[str, Any]]:
-    from edgeagent.compress.pipeline import distill_to_encoder
-    from edgeagent.encoder.train import EncoderTrainConfig
+    from edgeagent.students.distill import distill
 
     out = tmp_path_factory.mktemp("encoder") / "student"
-    config = EncoderTrainConfig(steps=25, batch_size=8, warmup=5, lora_rank=4, threads=2)
-    report = distill_to_encoder(cases, out, config=config)
-    return out, report
+    options = {"steps": 25, "batch_size": 8, "warmup": 5, "lora_rank": 4, "threads": 2}
+    manifest = distill("encoder", cases, out, options=options)
+    return out, manifest.model_dump()
 
 
 @pytest.fixture(scope="module")
@@ -51,28 +49,31 @@ def home() -> Toolset:
 
 
 def _logits(folder: Path, home: Toolset) -> list[Any]:
-    from edgeagent.encoder.model import load_student
-    from edgeagent.encoder.train import predict
+    from edgeagent.students.encoder.infer import predict
+    from edgeagent.students.encoder.model import load_student
 
     model, tok, config = load_student(folder)
     return [predict(model, tok, config.spec, Observation.of(u)) for u in HOME_UTTERANCES]
 
 
 def test_training_writes_a_small_lora_student(student: tuple[Path, dict[str, Any]]) -> None:
-    folder, report = student
+    folder, manifest = student
     config = json.loads((folder / "student.json").read_text())
-    assert config["weights"] == "lora" and config["spec"]["suites"] == ["robot", "smart_home"]
+    assert config == manifest  # one manifest: what distill returns is what the folder says
+    assert config["kind"] == "encoder" and config["toolkits"] == ["robot", "smart_home"]
+    assert config["settings"]["weights"] == "lora"
+    assert config["settings"]["heads"]["suites"] == ["robot", "smart_home"]
     assert (folder / "student.safetensors").stat().st_size < 3 * 2**20  # rank 4 + heads
+    report = config["training"]
     assert report["cases"] + report["held_aside"] == 550 and report["skipped"] == 0
     assert 0.0 <= report["held_aside_accuracy"] <= 1.0
-    assert report["temperature"] > 0
-    assert json.loads((folder / "distill.json").read_text())["student"] == "encoder"
+    assert config["calibration"]["temperature"] > 0
 
 
 def test_fp32_and_int8_copies(
     student: tuple[Path, dict[str, Any]], home: Toolset, tmp_path: Path
 ) -> None:
-    from edgeagent.encoder.compress import fp32_copy, int8_copy
+    from edgeagent.students.encoder.compress import fp32_copy, int8_copy
 
     folder, _ = student
     fp32 = fp32_copy(folder, tmp_path / "fp32")
@@ -89,25 +90,26 @@ def test_fp32_and_int8_copies(
 
 
 def test_structured_pruning_shrinks_and_reloads(student: tuple[Path, dict[str, Any]], cases: list[Any], tmp_path: Path) -> None:  # fmt: skip
-    from edgeagent.encoder.compress import prune_structured
-    from edgeagent.encoder.model import load_student
-    from edgeagent.encoder.train import EncoderTrainConfig
+    from edgeagent.students.encoder.compress import prune_structured
+    from edgeagent.students.encoder.model import load_student
+    from edgeagent.students.encoder.train import EncoderTrainConfig
 
     folder, _ = student
     tune = EncoderTrainConfig(steps=3, batch_size=8, warmup=1)
     pruned = prune_structured(folder, tmp_path / "pruned", 0.5, 0.5, cases[:64], tune)
     full, _, _ = load_student(folder)
     small, _, config = load_student(pruned)
-    assert config.structure is not None
-    assert config.structure.heads == [6] * 6 and config.structure.ffn == [768] * 6
+    structure = config.settings.structure
+    assert structure is not None
+    assert structure.heads == [6] * 6 and structure.ffn == [768] * 6
     n = lambda m: sum(p.numel() for p in m.encoder.parameters())  # noqa: E731
     assert n(small) < 0.8 * n(full)
 
 
 def test_magnitude_pruning_holds_its_zeros(student: tuple[Path, dict[str, Any]], cases: list[Any], tmp_path: Path) -> None:  # fmt: skip
-    from edgeagent.encoder.compress import _linear_weights, prune_magnitude
-    from edgeagent.encoder.model import load_student
-    from edgeagent.encoder.train import EncoderTrainConfig
+    from edgeagent.students.encoder.compress import _linear_weights, prune_magnitude
+    from edgeagent.students.encoder.model import load_student
+    from edgeagent.students.encoder.train import EncoderTrainConfig
 
     folder, _ = student
     tune = EncoderTrainConfig(steps=3, batch_size=8, warmup=1, lr=1e-3)
@@ -121,7 +123,7 @@ def test_magnitude_pruning_holds_its_zeros(student: tuple[Path, dict[str, Any]],
 class TestEncoderBrain(BrainContract):
     @pytest.fixture
     def brain(self, student: tuple[Path, dict[str, Any]]) -> Any:
-        from edgeagent.brains.encoder import EncoderBrain
+        from edgeagent.students.encoder.brain import EncoderBrain
 
         with EncoderBrain(student[0]) as b:
             yield b

@@ -8,8 +8,9 @@ from edgeagent import Decision, Observation, ToolCall
 from edgeagent.brains.base import BaseBrain, Proposal
 from edgeagent.brains.escalating import EscalatingBrain, Tier
 from edgeagent.errors import BrainError
-from edgeagent.policies import DeclarativePolicy, PolicyConfig
+from edgeagent.policy import DeclarativePolicy, PolicyConfig
 from edgeagent.testing import FunctionBrain
+from edgeagent.testing.contract import BrainContract
 from edgeagent.toolset import Toolset
 
 ON = ToolCall(tool="turn_on", args={"name": "Desk Lamp"})
@@ -208,3 +209,120 @@ def test_a_lowered_tool_threshold_does_not_lower_the_other_calls(lamp_toolset: T
     d = decide(EscalatingBrain(local(0.5, [ON, off]), Cloud(), policy=p), lamp_toolset)
     assert d.tier == "cloud" and "0.50 < 0.90" in (d.escalation_reason or "")
     assert decide(EscalatingBrain(local(0.5, off), Cloud(), policy=p), lamp_toolset).tier == "local"
+
+
+# -- escalations as data, policies as protocols ------------------------------------------------
+
+
+def test_an_escalation_is_recorded_as_fields(lamp_toolset: Toolset) -> None:
+    d = decide(EscalatingBrain(local(0.3), Cloud(), policy=policy()), lamp_toolset)
+    esc = d.escalation
+    assert esc is not None and (esc.trigger, esc.tier, esc.cloud) == (
+        "low_confidence",
+        "local",
+        "answered",
+    )
+    assert (esc.confidence, esc.needed, esc.rule) == (0.3, 0.5, "threshold")
+    assert d.escalation_reason == esc.describe() == "local: confidence 0.30 < 0.50 (threshold)"
+
+
+def test_acting_locally_because_the_cloud_failed_is_still_an_escalation(
+    lamp_toolset: Toolset,
+) -> None:
+    cloud = Cloud(fail=BrainError("boom", retryable=False))
+    d = decide(
+        EscalatingBrain(local(0.45), cloud, policy=policy(offline={"floor": 0.4})), lamp_toolset
+    )
+    assert d.tier == "local" and d.escalated and d.calls == (ON,)
+    assert d.escalation is not None
+    assert (d.escalation.cloud, d.escalation.fallback) == ("failed", "local")
+    assert "cloud failed: boom" in (d.escalation_reason or "")
+
+
+def test_local_slowness_is_not_charged_to_the_cloud(lamp_toolset: Toolset) -> None:
+    """A local decision that used up the deadline: the cloud is not asked, and neither the
+    breaker nor the budget counts it."""
+    now = [0.0]
+
+    def slow(obs: Observation, ts: Toolset) -> ToolCall:
+        now[0] += 10.0  # the local brain takes 10 s of a 4 s deadline
+        return ON
+
+    cloud = Cloud()
+    brain = EscalatingBrain(
+        FunctionBrain(slow, confidence=0.3, name="local"),  # type: ignore[arg-type]
+        cloud,
+        policy=policy(breaker_failures=1, budget={"per_hour": 1}),
+        clock=lambda: now[0],
+    )
+    for _ in range(3):
+        d = decide(brain, lamp_toolset)
+        assert d.escalation is not None and d.escalation.cloud == "no_time"
+    assert cloud.calls == 0 and brain.breaker.state == "closed" and brain.budget.available()
+
+
+class OnlyChecksCalls:
+    """A plugin policy that implements only the per-call protocol."""
+
+    name = "only-checks"
+
+    def check(self, call, tool, risk, decision, observation):  # type: ignore[no-untyped-def]
+        from edgeagent.policy import Verdict
+
+        return Verdict(action="deny", reason="no") if call.tool == "unlock" else Verdict.allow()
+
+
+class AlwaysCloud:
+    """A plugin routing policy that sends everything to the cloud."""
+
+    name = "always-cloud"
+
+    @property
+    def limits(self):  # type: ignore[no-untyped-def]
+        from edgeagent.policy import RoutingLimits
+
+        return RoutingLimits(backoff_ms=1)
+
+    def escalation(self, decision, toolset, *, tier, threshold=None):  # type: ignore[no-untyped-def]
+        from edgeagent.datamodel import Escalation
+
+        return Escalation(trigger="always_cloud", tier=tier, rule="everything")
+
+    def offline(self, decision, toolset):  # type: ignore[no-untyped-def]
+        from edgeagent.policy import OfflineVerdict
+
+        return OfflineVerdict(act=False, reason="never offline")
+
+
+def test_any_policy_plugin_works_with_the_router(lamp_toolset: Toolset) -> None:
+    from edgeagent.policy import CallPolicy, RoutingPolicy
+
+    assert isinstance(OnlyChecksCalls(), CallPolicy) and not isinstance(
+        OnlyChecksCalls(), RoutingPolicy
+    )
+    assert isinstance(AlwaysCloud(), RoutingPolicy)
+    # a call-only policy gets the default routing rules
+    d = decide(EscalatingBrain(local(0.9), Cloud(), policy=OnlyChecksCalls()), lamp_toolset)
+    assert d.tier == "local"
+    cloud = Cloud()
+    d = decide(EscalatingBrain(local(0.99), cloud, policy=AlwaysCloud()), lamp_toolset)
+    assert d.tier == "cloud" and cloud.calls == 1
+    assert d.escalation is not None and d.escalation.rule == "everything"
+
+
+def test_the_eval_runner_and_the_router_agree(lamp_toolset: Toolset) -> None:
+    from edgeagent.policy.base import routing_of
+
+    router = EscalatingBrain(local(0.6), Cloud(), policy=policy(risk_thresholds={"security": 0.9}))
+    d = local(0.6, reply=UNLOCK).decide(Observation.of("unlock"), lamp_toolset)
+    why = routing_of(router.policy).escalation(d, lamp_toolset, tier="local")
+    assert why == router.escalation(router.tiers[0], d, lamp_toolset)
+    assert why is not None and why.rule == "unlock, security"
+
+
+class TestEscalatingBrainContract(BrainContract):
+    names_its_decisions = False
+
+    @pytest.fixture
+    def brain(self) -> EscalatingBrain:
+        return EscalatingBrain(local(0.3), Cloud(), policy=policy())

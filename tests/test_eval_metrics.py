@@ -199,6 +199,8 @@ def records() -> list[CaseRecord]:
             cloud=outcome("big", 0.99, True, cms),
             escalated=esc,
             escalation_reason=f"gguf: confidence {conf:.2f} < 0.50 (threshold)" if esc else None,
+            trigger="low_confidence" if esc else None,
+            rule="threshold" if esc else None,
         )
         for i, conf, ok, kind, lms, cms, esc, cat, exp in rows
     ]

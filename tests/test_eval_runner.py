@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from edgeagent.datamodel import Observation
 from edgeagent.errors import ConfigError
 from edgeagent.evaluation.runner import (
     Evaluation,
@@ -14,9 +15,8 @@ from edgeagent.evaluation.runner import (
     read_records,
     select,
 )
-from edgeagent.policies import DeclarativePolicy, PolicyConfig
+from edgeagent.policy import DeclarativePolicy, PolicyConfig
 from edgeagent.testing import FunctionBrain
-from edgeagent.types import Observation
 from tests.eval_cases import _local
 
 

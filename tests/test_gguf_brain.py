@@ -9,9 +9,9 @@ from edgeagent import Agent, Observation
 from edgeagent.brains.base import Brain
 from edgeagent.brains.gguf import GGUFBrain
 from edgeagent.brains.grammar import GrammarBuilder
+from edgeagent.testing.contract import UTTERANCES, BrainContract
 from edgeagent.toolset import Toolset
 
-from .brain_contract import UTTERANCES, BrainContract
 from .conftest import LampKit
 
 pytestmark = pytest.mark.model

@@ -2,7 +2,7 @@ from langchain_core.tools import StructuredTool
 from langchain_core.tools import tool as lc_tool
 
 from edgeagent import Agent, Risk, ToolCall, ToolRegistry
-from edgeagent.lc import from_langchain, to_langchain
+from edgeagent.integrations.langchain import from_langchain, to_langchain
 from edgeagent.testing import ScriptedBrain
 
 

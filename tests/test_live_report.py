@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 
 from edgeagent import Decision, Observation, ToolCall
 from edgeagent.cli import app
+from edgeagent.datamodel import ActionResult, Escalation, StepResult, TokenUsage
 from edgeagent.errors import ConfigError
 from edgeagent.evaluation.live import (
     LiveReport,
@@ -23,13 +24,19 @@ from edgeagent.evaluation.live import (
     write_live_report,
 )
 from edgeagent.telemetry import Telemetry
-from edgeagent.types import ActionResult, StepResult, TokenUsage
 
 T0 = 1_700_006_400.0  # 2023-11-15 00:00 UTC, a whole hour in every whole-hour time zone
 MIN = 60.0
 ON = ToolCall(tool="turn_on", args={"name": "Desk Lamp"})
 OFF = ToolCall(tool="turn_off", args={"name": "Bedroom Lamp"})
 UNLOCK = ToolCall(tool="unlock", args={})
+
+
+def _esc(**fields: object) -> dict[str, object]:
+    """A decision's escalation fields: the structured record and the sentence it makes."""
+    escalation = Escalation.model_validate({"tier": "student", **fields})
+    return {"escalation": escalation, "escalation_reason": escalation.describe()}
+
 
 # (minutes after T0, decision, results) — the figures below are computed by hand from these
 LOG: list[tuple[float, Decision, tuple[ActionResult, ...]]] = [
@@ -39,20 +46,26 @@ LOG: list[tuple[float, Decision, tuple[ActionResult, ...]]] = [
     (20, Decision.noop(tier="student", confidence=0.95, latency_ms=30, local_confidence=0.95), ()),
     (70, Decision.act(OFF, tier="cloud", brain="cloud:fake", confidence=1.0, latency_ms=400,
                       escalated=True, local_confidence=0.3,
-                      escalation_reason="student: confidence 0.30 < 0.50 (threshold)",
+                      **_esc(trigger="low_confidence", confidence=0.3, needed=0.5,
+                             rule="threshold", cloud="answered"),
                       tokens=TokenUsage(prompt=100, completion=20)), ()),
     (80, Decision.act(UNLOCK, tier="cloud", brain="cloud:fake", latency_ms=600, escalated=True,
                       local_confidence=0.05,
-                      escalation_reason="student: invalid local output (unknown tool 'explode')",
+                      **_esc(trigger="invalid_output", detail="unknown tool 'explode'",
+                             cloud="answered"),
                       tokens=TokenUsage(prompt=120, completion=30)), ()),
     (130, Decision.act(ON, tier="student", confidence=0.85, latency_ms=200, local_confidence=0.85,
-                       escalation_reason="student: turn_on always goes to the cloud; cloud failed:"
-                       " timeout; acted locally at 0.85 >= floor 0.80"),
+                       escalated=True,
+                       **_esc(trigger="always_cloud", rule="tool", cloud="failed",
+                              detail="turn_on always goes to the cloud", cloud_error="timeout",
+                              fallback="local",
+                              fallback_detail="acted locally at 0.85 >= floor 0.80")),
      (ActionResult(call=ON, ok=False, error="Desk Lamp is unreachable"),)),
     (140, Decision(kind="answer", answer="I changed nothing.", tier="none", brain="escalating",
                    confidence=0.4, latency_ms=5, escalated=True, local_confidence=0.4,
-                   escalation_reason="student: confidence 0.40 < 0.70 (unlock, high);"
-                   " no cloud configured; local confidence 0.40 < floor 0.80"), ()),
+                   **_esc(trigger="low_confidence", confidence=0.4, needed=0.7,
+                          rule="unlock, security", cloud="no_cloud", fallback="no_change",
+                          fallback_detail="local confidence 0.40 < floor 0.80")), ()),
     (150, Decision.invalid("unknown tool 'explode'", tier="student", confidence=0.0,
                            latency_ms=50, local_confidence=0.0), ()),
 ]  # fmt: skip
@@ -155,10 +168,9 @@ def test_escalation_reasons_are_grouped(db: Path) -> None:
         ("offline: cloud call failed → acted locally", 1),
         ("offline: no cloud configured → no change", 1),
     ]
-    assert trigger_group("a: multi-step plans always go to the cloud") == (
-        "always cloud: multi-step plan"
-    )
-    assert trigger_group(None) is None
+    assert trigger_group("always_cloud", "multi-step plan") == "always cloud: multi-step plan"
+    assert trigger_group(None, escalated=False) is None
+    assert trigger_group(None) == "(not recorded)"  # a log from before the columns
 
 
 def test_since_and_until_filter_the_window(db: Path) -> None:

@@ -5,7 +5,7 @@ import pytest
 from edgeagent import Agent, ToolCall
 from edgeagent.errors import ConfigError
 from edgeagent.factory import build_policy, build_toolset
-from edgeagent.policies import DeclarativePolicy, PolicyConfig, load_policy_file, save_policy_file
+from edgeagent.policy import DeclarativePolicy, PolicyConfig, load_policy_file, save_policy_file
 from edgeagent.registry import POLICIES_GROUP, PluginRegistry
 from edgeagent.testing import ScriptedBrain
 from edgeagent.tool import Risk

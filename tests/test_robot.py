@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from edgeagent.datamodel import ToolCall
 from edgeagent.errors import ConfigError, PreconditionError, TargetError, ToolArgumentError
 from edgeagent.tool import Risk, Tool
 from edgeagent.toolset import Toolset
-from edgeagent.types import ToolCall
 from edgeagent.world import World
 from edgeagent_tools.robot import RobotToolkit, RobotWorld
 

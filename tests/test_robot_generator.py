@@ -14,9 +14,9 @@ from collections import Counter
 import pytest
 
 from edgeagent.cases import Case
+from edgeagent.datamodel import ToolCall
 from edgeagent.errors import EdgeAgentError
 from edgeagent.scoring import calls_match
-from edgeagent.types import ToolCall
 from edgeagent_tools.robot import RobotToolkit, RobotWorld
 from edgeagent_tools.robot.generator import (
     _FIRST_NAMES,

@@ -1,7 +1,7 @@
 import pytest
 
+from edgeagent.datamodel import ToolCall
 from edgeagent.scoring import calls_match
-from edgeagent.types import ToolCall
 
 
 def tc(tool: str, **args: object) -> ToolCall:

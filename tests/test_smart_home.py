@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from edgeagent.datamodel import ToolCall
 from edgeagent.errors import (
     ConfigError,
     PreconditionError,
@@ -19,7 +20,6 @@ from edgeagent.errors import (
 )
 from edgeagent.tool import Risk
 from edgeagent.toolset import Toolset
-from edgeagent.types import ToolCall
 from edgeagent.world import World, diff
 from edgeagent_tools.smart_home import HomeWorld, SmartHomeToolkit
 

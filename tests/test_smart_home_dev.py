@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 import yaml
 
+from edgeagent.datamodel import ToolCall
 from edgeagent.errors import EdgeAgentError, TargetError
 from edgeagent.toolset import Toolset
-from edgeagent.types import ToolCall
 from edgeagent_tools.smart_home import HomeWorld, SmartHomeToolkit
 from tests.conftest import DATA_DIR
 

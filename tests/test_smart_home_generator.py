@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 
 from edgeagent.cases import Case, load_cases
+from edgeagent.datamodel import ToolCall
 from edgeagent.errors import EdgeAgentError, TargetError
 from edgeagent.toolset import Toolset
-from edgeagent.types import ToolCall
 from edgeagent_tools.smart_home import HomeWorld, SmartHomeToolkit
 from edgeagent_tools.smart_home.generator import (
     TOOL_WEIGHTS,

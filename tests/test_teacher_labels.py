@@ -8,10 +8,10 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from edgeagent.cli import app
-from edgeagent.compress.pipeline import label_with_teacher
+from edgeagent.datamodel import Observation, ToolCall
+from edgeagent.students.data import label_with_teacher
 from edgeagent.testing import FunctionBrain
 from edgeagent.toolset import Toolset
-from edgeagent.types import Observation, ToolCall
 
 
 def _teacher(obs: Observation, toolset: Toolset) -> ToolCall | None:

@@ -7,18 +7,25 @@ from typing import Protocol, runtime_checkable
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from edgeagent.datamodel import Decision, Observation, TokenUsage, ToolCall
 from edgeagent.errors import BrainError, BrainOutputError, ToolArgumentError, UnknownNameError
 from edgeagent.toolset import Toolset
-from edgeagent.types import Decision, Observation, TokenUsage, ToolCall
 
 
 @runtime_checkable
 class Brain(Protocol):
-    """Anything that turns an observation into a decision over a toolset."""
+    """Anything that turns an observation into a decision over a toolset.
+
+    ``warm_up`` loads what the first decision would otherwise pay for (a model, a prompt's
+    KV state), so the first measured latency is a decision's; ``close`` frees it (twice is
+    harmless). :class:`BaseBrain` gives both as no-ops.
+    """
 
     name: str
 
     def decide(self, observation: Observation, toolset: Toolset) -> Decision: ...
+
+    def warm_up(self, toolset: Toolset) -> None: ...
 
     def close(self) -> None: ...
 
@@ -92,6 +99,9 @@ class BaseBrain:
         fields.setdefault("brain", self.name)
         fields.setdefault("confidence", 0.0)
         return Decision.invalid(reason, latency_ms=_ms_since(start), **fields)
+
+    def warm_up(self, toolset: Toolset) -> None:
+        """Load what the first decision needs (nothing by default)."""
 
     def close(self) -> None:
         """Free resources (models, sessions). Safe to call twice."""

@@ -13,17 +13,17 @@ is never stored on the brain, logged, or written to telemetry.
 
 from __future__ import annotations
 
-import os
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from edgeagent.brains.base import BaseBrain, Proposal
 from edgeagent.brains.prompt import render_context
-from edgeagent.errors import BrainError, BrainOutputError, ConfigError
+from edgeagent.datamodel import Observation, TokenUsage, ToolCall
+from edgeagent.errors import BrainError, BrainOutputError, ConfigError, MissingDependencyError
 from edgeagent.tool import Tool
 from edgeagent.toolset import Toolset
-from edgeagent.types import Observation, TokenUsage, ToolCall
 
 CLOUD_INSTRUCTIONS = (
     "You are the cloud decision module of an agent on a small device. Use the tools to carry "
@@ -32,10 +32,10 @@ CLOUD_INSTRUCTIONS = (
 )
 
 
-class CloudSettings(BaseModel):
+class CloudSettings(BaseSettings):
     """An OpenAI-compatible endpoint. Environment: ``EDGEAGENT_CLOUD_<FIELD>``."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = SettingsConfigDict(env_prefix="EDGEAGENT_CLOUD_", extra="forbid", frozen=True)
 
     model: str = "gpt-4o-mini"
     base_url: str | None = None
@@ -49,13 +49,14 @@ class CloudSettings(BaseModel):
 
     @classmethod
     def from_env(cls, **overrides: Any) -> CloudSettings:
-        values: dict[str, Any] = {}
-        for field in cls.model_fields:
-            env = os.environ.get(f"EDGEAGENT_CLOUD_{field.upper()}")
-            if env is not None:
-                values[field] = env
-        values.update({k: v for k, v in overrides.items() if v is not None})
-        return cls.model_validate(values)
+        """The environment's settings, with ``overrides`` (None values ignored) on top."""
+        return cls(**{k: v for k, v in overrides.items() if v is not None})
+
+    def api_key(self) -> str | None:
+        """The key from the environment variable ``api_key_env`` names (never stored)."""
+        import os
+
+        return os.environ.get(self.api_key_env)
 
 
 def tool_to_openai(
@@ -139,9 +140,9 @@ class CloudBrain(BaseBrain):
         """An OpenAI-compatible endpoint; the key comes from ``settings.api_key_env``."""
         try:
             from langchain_openai import ChatOpenAI
-        except ImportError as exc:  # pragma: no cover - a core dependency
-            raise ConfigError("pip install langchain-openai to use an OpenAI endpoint") from exc
-        key = os.environ.get(settings.api_key_env)
+        except ImportError as exc:
+            raise MissingDependencyError("langchain-openai", "cloud") from exc
+        key = settings.api_key()
         if not key:
             if settings.base_url is None:
                 raise ConfigError(

@@ -1,16 +1,18 @@
 """Local first, cloud when needed: a brain that routes between tiers of brains.
 
-Tiers are tried in order (e.g. student → GGUF); a tier's decision is kept when it is valid,
-its confidence clears the threshold that applies to every call it makes (the tier's own
-threshold, raised by the policy's per-tool and per-risk thresholds), and the policy does not
-send that kind of request to the cloud anyway. Otherwise the next tier is asked, and finally
-the cloud. Every decision records which tier decided and why it escalated.
+Tiers are tried in order (e.g. student → GGUF); the routing policy (any
+:class:`~edgeagent.policy.base.RoutingPolicy`) says whether a tier's decision is good enough
+or must escalate (invalid output, low confidence for the riskiest call, an unfamiliar request,
+an always-cloud rule). Otherwise the next tier is asked, and finally the cloud. Every decision
+records which tier decided and, as an :class:`~edgeagent.datamodel.Escalation`, why it
+escalated and what the cloud did.
 
 The cloud is called under the policy's deadline with bounded retries (retryable errors only,
-exponential backoff), a circuit breaker and a call budget. When it cannot answer, the policy's
-offline rule applies: the best local decision runs if its confidence reaches the floor and no
-call is too risky; otherwise nothing changes and the decision says so. Every cloud answer is
-stored as a teacher example for distillation.
+exponential backoff), a circuit breaker and a call budget. Only what the cloud did counts
+against the breaker and the budget: when the local tiers used up the deadline, the cloud is
+not asked and nothing is charged. When the cloud cannot answer, the policy's offline rule
+applies: the best local decision runs if the rule allows; otherwise nothing changes and the
+decision says so. Every cloud answer is stored as a teacher example for distillation.
 """
 
 from __future__ import annotations
@@ -21,16 +23,22 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from edgeagent.brains.base import Brain
-from edgeagent.brains.resilience import CallBudget, Caller, CircuitBreaker, retry_with_backoff
+from edgeagent.brains.resilience import (
+    CallBudget,
+    Caller,
+    CircuitBreaker,
+    DeadlineExceeded,
+    retry_with_backoff,
+)
+from edgeagent.datamodel import CloudOutcome, Decision, Escalation, Observation
 from edgeagent.errors import BrainError
-from edgeagent.policies import DeclarativePolicy
-from edgeagent.tool import Risk
+from edgeagent.policy.base import RoutingPolicy, routing_of
 from edgeagent.toolset import Toolset
-from edgeagent.types import Decision, Observation
 
 log = logging.getLogger(__name__)
 
 TeacherSink = Callable[[Observation, Toolset, Decision, Decision | None, str], None]
+NO_CHANGE = "I can't get a confident answer right now, so I changed nothing."
 
 
 @dataclass(frozen=True)
@@ -52,7 +60,9 @@ class EscalatingBrain:
     Args:
         local: one local brain, or several tiers tried in order.
         cloud: the brain escalated to (None: local only, the offline rule always applies).
-        policy: thresholds, always-cloud rules, offline rule, budget, deadline, retries.
+        policy: any routing policy (a YAML policy, or a plugin implementing
+            :class:`~edgeagent.policy.base.RoutingPolicy`; a policy that only checks calls
+            gets the default routing rules).
         teacher: called with every cloud decision (e.g. ``Telemetry.record_teacher``).
     """
 
@@ -61,7 +71,7 @@ class EscalatingBrain:
         local: Brain | Tier | Sequence[Brain | Tier],
         cloud: Brain | None = None,
         *,
-        policy: DeclarativePolicy | None = None,
+        policy: RoutingPolicy | object | None = None,
         teacher: TeacherSink | None = None,
         name: str = "escalating",
         clock: Callable[[], float] = time.monotonic,
@@ -72,47 +82,29 @@ class EscalatingBrain:
         if not self.tiers:
             raise ValueError("at least one local tier is needed")
         self.cloud = cloud
-        self.policy = policy or DeclarativePolicy()
+        self.policy: RoutingPolicy = routing_of(policy)
         self.teacher = teacher
         self.name = name
         self.clock = clock
         self.sleep = sleep
-        c = self.policy.config
-        self.breaker = CircuitBreaker(c.breaker_failures, c.breaker_cooldown_s, clock=clock)
-        self.budget = CallBudget(c.budget.per_hour, c.budget.per_day)
+        limits = self.policy.limits
+        self.breaker = CircuitBreaker(
+            limits.breaker_failures, limits.breaker_cooldown_s, clock=clock
+        )
+        self.budget = CallBudget(limits.budget_per_hour, limits.budget_per_day)
         self._caller = Caller()
         self.cloud_attempts = 0
 
     # -- routing ---------------------------------------------------------------------------
-    def escalation_reason(self, tier: Tier, decision: Decision, toolset: Toolset) -> str | None:
+    def escalation(self, tier: Tier, decision: Decision, toolset: Toolset) -> Escalation | None:
         """Why this tier's decision is not good enough, or None to accept it."""
-        if decision.kind == "invalid":
-            return (
-                f"invalid local output ({decision.reason})"
-                if self.policy.config.escalate_invalid
-                else None
-            )
-        forced = self.policy.always_cloud(decision)
-        if forced:
-            return forced
-        base = tier.threshold if tier.threshold is not None else self.policy.config.threshold
-        needed, why = base, "threshold"  # a decision without calls needs the base threshold
-        levels = []
-        for call in decision.calls:
-            risk = toolset.get(call.tool).risk_of(call.args)
-            levels.append((self.policy.threshold_for(call, risk, base), call.tool, risk.value))
-        if levels:  # the strictest call decides
-            needed, tool, risk_name = max(levels)
-            why = "threshold" if needed == base else f"{tool}, {risk_name}"
-        if decision.confidence < needed:
-            return f"confidence {decision.confidence:.2f} < {needed:.2f} ({why})"
-        return None
+        return self.policy.escalation(decision, toolset, tier=tier.label, threshold=tier.threshold)
 
     def decide(self, observation: Observation, toolset: Toolset) -> Decision:
         start = self.clock()
-        deadline = start + self.policy.config.deadline_ms / 1000
+        deadline = start + self.policy.limits.deadline_ms / 1000
         local: list[tuple[Tier, Decision]] = []
-        reason = "no local tier"
+        why: Escalation | None = None
         for tier in self.tiers:
             try:
                 d = tier.brain.decide(observation, toolset)
@@ -122,32 +114,36 @@ class EscalatingBrain:
                     f"{type(exc).__name__}: {exc}", brain=tier.label, confidence=0.0
                 )
             local.append((tier, d))
-            why = self.escalation_reason(tier, d, toolset)
+            why = self.escalation(tier, d, toolset)
             if why is None:
                 return self._final(d, start, tier=tier.label, local=local)
-            reason = f"{tier.label}: {why}"
-        return self._escalate(observation, toolset, local, reason, start, deadline)
+        assert why is not None  # every tier escalated
+        return self._escalate(observation, toolset, local, why, start, deadline)
 
     def _escalate(
         self,
         obs: Observation,
         toolset: Toolset,
         local: list[tuple[Tier, Decision]],
-        reason: str,
+        why: Escalation,
         start: float,
         deadline: float,
     ) -> Decision:
+        limits = self.policy.limits
         if self.cloud is None:
-            return self._offline(local, toolset, f"{reason}; no cloud configured", start)
+            return self._offline(local, toolset, why, "no_cloud", start)
         if not self.budget.available():
-            why = f"{reason}; cloud budget spent"
-            if self.policy.config.budget.when_exhausted == "noop":
-                return self._no_change(local, why, start)
-            return self._offline(local, toolset, why, start)
+            if limits.when_budget_spent == "noop":
+                return self._no_change(
+                    local, why.model_copy(update={"cloud": "budget_spent"}), start
+                )
+            return self._offline(local, toolset, why, "budget_spent", start)
         if not self.breaker.allow():
-            return self._offline(local, toolset, f"{reason}; cloud circuit open", start)
+            return self._offline(local, toolset, why, "breaker_open", start)
+        if deadline - self.clock() <= 0:  # local slowness: not the cloud's fault, nothing charged
+            return self._offline(local, toolset, why, "no_time", start)
         cloud = self.cloud
-        timeout = self.policy.config.cloud_timeout_ms / 1000
+        timeout = limits.cloud_timeout_ms / 1000
 
         def attempt() -> Decision:
             self.cloud_attempts += 1
@@ -156,12 +152,12 @@ class EscalatingBrain:
             run = (lambda: strict(obs, toolset)) if strict else (lambda: cloud.decide(obs, toolset))
             return self._caller.call(run, remaining)
 
+        self.budget.spend()
         try:
-            self.budget.spend()
             answer = retry_with_backoff(
                 attempt,
-                retries=self.policy.config.max_retries,
-                backoff_s=self.policy.config.backoff_ms / 1000,
+                retries=limits.max_retries,
+                backoff_s=limits.backoff_ms / 1000,
                 deadline=deadline,
                 clock=self.clock,
                 sleep=self.sleep,
@@ -169,54 +165,65 @@ class EscalatingBrain:
         except BrainError as exc:
             self.breaker.record_failure()
             log.warning("cloud failed: %s", exc)
-            return self._offline(local, toolset, f"{reason}; cloud failed: {exc}", start)
+            outcome: CloudOutcome = "timed_out" if isinstance(exc, DeadlineExceeded) else "failed"
+            return self._offline(local, toolset, why, outcome, start, error=str(exc))
         self.breaker.record_success()
         if answer.kind == "invalid":
-            return self._offline(
-                local, toolset, f"{reason}; cloud output invalid: {answer.reason}", start
-            )
+            return self._offline(local, toolset, why, "invalid_answer", start, error=answer.reason)
+        why = why.model_copy(update={"cloud": "answered"})
         if self.teacher is not None:
             try:
-                self.teacher(obs, toolset, answer, local[-1][1] if local else None, reason)
+                self.teacher(obs, toolset, answer, local[-1][1] if local else None, why.describe())
             except Exception:  # the log must never cost a decision
                 log.exception("could not store the teacher example")
-        return self._final(answer, start, tier="cloud", escalated=True, reason=reason, local=local)
+        return self._final(answer, start, tier="cloud", why=why, local=local)
 
     # -- outcomes --------------------------------------------------------------------------
     def _offline(
-        self, local: list[tuple[Tier, Decision]], toolset: Toolset, why: str, start: float
+        self,
+        local: list[tuple[Tier, Decision]],
+        toolset: Toolset,
+        why: Escalation,
+        outcome: CloudOutcome,
+        start: float,
+        error: str | None = None,
     ) -> Decision:
-        """The offline rule: act on the best local decision if sure and safe enough."""
-        rule = self.policy.config.offline
+        """The cloud gave no usable answer: the policy's offline rule decides whether the most
+        confident valid local decision runs."""
+        why = why.model_copy(update={"cloud": outcome, "cloud_error": error})
         valid = [(t, d) for t, d in local if d.kind != "invalid"]
-        if valid:
-            tier, best = max(valid, key=lambda td: td[1].confidence)
-            too_risky = [
-                c.tool
-                for c in best.calls
-                if toolset.get(c.tool).risk_of(c.args).rank >= Risk(rule.min_risk_to_refuse).rank
-            ]
-            if best.confidence >= rule.floor and not too_risky:
-                note = f"{why}; acted locally at {best.confidence:.2f} >= floor {rule.floor:.2f}"
-                return self._final(best, start, tier=tier.label, reason=note, local=local)
-            if too_risky:
-                why += f"; {', '.join(too_risky)} too risky without the cloud"
-            else:
-                why += f"; local confidence {best.confidence:.2f} < floor {rule.floor:.2f}"
+        if not valid:
+            return self._no_change(local, why, start)
+        tier, best = max(valid, key=lambda td: td[1].confidence)
+        verdict = self.policy.offline(best, toolset)
+        why = why.model_copy(
+            update={
+                "fallback": "local" if verdict.act else "no_change",
+                "fallback_detail": verdict.reason,
+            }
+        )
+        if verdict.act:
+            return self._final(best, start, tier=tier.label, why=why, local=local)
         return self._no_change(local, why, start)
 
-    def _no_change(self, local: list[tuple[Tier, Decision]], why: str, start: float) -> Decision:
+    def _no_change(
+        self, local: list[tuple[Tier, Decision]], why: Escalation, start: float
+    ) -> Decision:
+        if why.fallback is None:
+            why = why.model_copy(update={"fallback": "no_change"})
         conf = max((d.confidence for _, d in local), default=0.0)
         return Decision(
             kind="answer",
-            answer="I can't get a confident answer right now, so I changed nothing.",
+            answer=NO_CHANGE,
             confidence=conf,
             brain=self.name,
             latency_ms=(self.clock() - start) * 1000,
             tier="none",
             escalated=True,
-            escalation_reason=why,
+            escalation=why,
+            escalation_reason=why.describe(),
             local_confidence=local[0][1].confidence if local else None,
+            unfamiliarity=local[0][1].unfamiliarity if local else None,
         )
 
     def _final(
@@ -226,25 +233,24 @@ class EscalatingBrain:
         *,
         tier: str,
         local: list[tuple[Tier, Decision]],
-        escalated: bool = False,
-        reason: str | None = None,
+        why: Escalation | None = None,
     ) -> Decision:
         return d.model_copy(
             update={
                 "latency_ms": (self.clock() - start) * 1000,
                 "tier": tier,
-                "escalated": escalated,
-                "escalation_reason": reason,
+                "escalated": why is not None,
+                "escalation": why,
+                "escalation_reason": why.describe() if why is not None else None,
                 "local_confidence": local[0][1].confidence if local else None,
+                "unfamiliarity": local[0][1].unfamiliarity if local else None,
             }
         )
 
     def warm_up(self, toolset: Toolset) -> None:
-        """Warm every local tier that can be warmed (loads models, evaluates prompts)."""
+        """Warm every local tier (loads models, evaluates prompts)."""
         for tier in self.tiers:
-            warm = getattr(tier.brain, "warm_up", None)
-            if warm is not None:
-                warm(toolset)
+            tier.brain.warm_up(toolset)
 
     def close(self) -> None:
         for tier in self.tiers:

@@ -20,14 +20,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from edgeagent.assets import resolve_model_path
 from edgeagent.brains.base import BaseBrain, Proposal
 from edgeagent.brains.grammar import GrammarBuilder
 from edgeagent.brains.prompt import PromptBuilder
 from edgeagent.callformat import parse_calls
+from edgeagent.datamodel import Observation, TokenUsage
 from edgeagent.errors import BrainError, BrainOutputError, ConfigError, MissingDependencyError
-from edgeagent.models import resolve_model_path
 from edgeagent.toolset import Toolset
-from edgeagent.types import Observation, TokenUsage
 
 
 @dataclass(frozen=True)
@@ -92,33 +92,6 @@ class GGUFBrain(BaseBrain):
         self.last_timings: dict[str, float] = {}
         self.last_trace: DecodeTrace | None = None
 
-    @classmethod
-    def student(
-        cls,
-        model_path: str | Path | None = None,
-        *,
-        adapter: str | Path | None = None,
-        merge: bool = True,
-        **kw: Any,
-    ) -> GGUFBrain:
-        """The default model with the distilled student adapter that ships with edgeagent
-        (trained for the smart-home and robot toolkits), or with ``adapter``.
-
-        With ``merge`` the adapter is folded into a Q8_0 copy of the model, built on first use
-        and cached (~15 s once): it decides like base + adapter without the adapter's work on
-        every token (robot requests, with long context: p50 954 -> 725 ms here; short
-        smart-home requests: no change). Folding into a 4-bit copy would lose the adapter's
-        small updates in the rounding.
-        """
-        from edgeagent.models import bundled_adapter_path, merged_model
-
-        base = resolve_model_path(model_path)
-        lora = Path(adapter) if adapter is not None else bundled_adapter_path()
-        if not merge:
-            return cls(base, adapter=lora, **kw)
-        kw.setdefault("name", f"gguf:{base.stem}+{lora.stem}")
-        return cls(merged_model(base, lora, "Q8_0"), **kw)
-
     # -- lifecycle -------------------------------------------------------------------------
     @property
     def llama(self) -> Any:
@@ -133,7 +106,7 @@ class GGUFBrain(BaseBrain):
 
             from edgeagent.brains._llama_decoder import ConstrainedDecoder
         except ImportError as exc:  # pragma: no cover - llama-cpp-python is a core dependency
-            raise MissingDependencyError("llama-cpp-python", "gguf") from exc
+            raise MissingDependencyError("llama-cpp-python", None) from exc
         try:
             self._llama = llama_cpp.Llama(
                 model_path=str(self.model_path),
@@ -159,6 +132,14 @@ class GGUFBrain(BaseBrain):
                 eos_token=_token_text(self._llama, self._llama.token_eos()),
                 compact=style == "compact",
             )
+
+    def parameter_counts(self) -> tuple[int, int]:
+        """(parameters, parameters) of the model as llama.cpp loaded it (a GGUF holds no
+        pruning mask, so both numbers are the same)."""
+        import llama_cpp
+
+        n = int(llama_cpp.llama_model_n_params(self.llama.model))
+        return n, n
 
     def close(self) -> None:
         if self._decoder is not None:
@@ -299,11 +280,9 @@ class GGUFBrain(BaseBrain):
 
 def state_cache_limit_bytes() -> int:
     """Most disk the saved prefix states may take: ``$EDGEAGENT_KV_CACHE_MB`` (default 512)."""
-    try:
-        mb = float(os.environ.get("EDGEAGENT_KV_CACHE_MB", "512"))
-    except ValueError:
-        mb = 512.0
-    return int(max(mb, 0.0) * 1024 * 1024)
+    from edgeagent.settings import settings
+
+    return int(settings().kv_cache_mb * 1024 * 1024)
 
 
 def prune_state_cache(directory: Path, keep: Path | None = None) -> list[Path]:
@@ -337,7 +316,7 @@ def _state_dir(setting: str | Path | bool) -> Path | None:
         return None
     if setting is not True:
         return Path(setting)
-    from edgeagent.models import cache_dir
+    from edgeagent.assets import cache_dir
 
     return cache_dir() / "kv"
 

@@ -14,9 +14,9 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from edgeagent.callformat import NONE, render_value
+from edgeagent.datamodel import Observation
 from edgeagent.tool import Param, Tool
 from edgeagent.toolset import Toolset
-from edgeagent.types import Observation
 
 MAX_SPAN_WORDS = 6
 _WORD = re.compile(r"[\w'’%°.-]+", re.UNICODE)

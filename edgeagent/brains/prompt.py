@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from edgeagent.callformat import NONE, render_calls
+from edgeagent.datamodel import Observation
 from edgeagent.tool import Tool
 from edgeagent.toolset import Toolset
-from edgeagent.types import Observation
 
 _MARK = "\x00USER\x00"
 

@@ -15,9 +15,9 @@ from typing import Any
 
 from edgeagent.brains.base import BaseBrain, Proposal
 from edgeagent.cases import Case, load_cases
+from edgeagent.datamodel import Observation, ToolCall
 from edgeagent.errors import BrainError, ConfigError
 from edgeagent.toolset import Toolset
-from edgeagent.types import Observation, ToolCall
 
 
 def request_key(utterance: str | None, context: Mapping[str, Any] | None) -> str:

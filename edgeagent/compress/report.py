@@ -1,6 +1,7 @@
 """``edgeagent compress report``: size, memory, speed and accuracy of every model variant.
 
-Each variant (a GGUF model, optionally with a LoRA adapter) is measured in its own process so
+Each variant (a GGUF model, optionally with a LoRA adapter, or a student folder of any kind)
+is measured in its own process so
 its peak RSS is its own: parameters, file size, peak RSS, p50/p95 decision latency and
 exact-match accuracy of the local brain alone on each case file (scored like ``edgeagent eval``:
 fresh world per case, the case's match rule). The report is a markdown table, the same rows as
@@ -17,41 +18,40 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from edgeagent.errors import ConfigError
 
 
 class Variant(BaseModel):
-    """A GGUF model (optionally with a LoRA adapter), or an encoder student folder run with
-    fp32 or int8 linear layers."""
+    """A model to measure: a GGUF file (optionally with a LoRA adapter), or a student folder
+    of any kind run with its options (``DIR@int8`` / ``DIR@fp32`` for an encoder student's
+    linear layers)."""
 
     model_config = ConfigDict(frozen=True)
 
     model: Path
     adapter: Path | None = None
-    encoder: bool = False
-    int8: bool = False
+    student: bool = False
+    options: dict[str, Any] = Field(default_factory=dict)
 
     @classmethod
     def parse(cls, spec: str) -> Variant:
-        """``MODEL.gguf``, ``MODEL.gguf:ADAPTER.gguf`` (``default`` = the packaged model), or an
-        encoder student folder ``DIR`` / ``DIR@int8`` (``encoder`` = the shipped student)."""
-        from edgeagent.models import default_gguf_path
+        """``MODEL.gguf``, ``MODEL.gguf:ADAPTER.gguf`` (``default`` = the packaged model), or a
+        student folder ``DIR`` / ``DIR@int8`` / ``DIR@fp32`` (``encoder``, ``lm``: the shipped
+        ones)."""
+        from edgeagent.assets import default_gguf_path
+        from edgeagent.students import BUNDLED_ORDER, bundled, is_student_folder
 
-        if "@" in spec or Path(spec).is_dir() or spec.split("@")[0] == "encoder":
-            folder, _, mode = spec.partition("@")
+        folder, _, mode = spec.partition("@")
+        if mode or folder in BUNDLED_ORDER or is_student_folder(folder):
+            path = bundled(folder) if folder in BUNDLED_ORDER else Path(folder)
+            if not is_student_folder(path):
+                raise ConfigError(f"not a student folder (no student.json): {path}")
             if mode not in ("", "fp32", "int8"):
-                raise ConfigError(f"unknown encoder mode {mode!r}: use @fp32 or @int8")
-            if folder == "encoder":
-                from edgeagent.models import bundled_encoder_path
-
-                path = bundled_encoder_path()
-            else:
-                path = Path(folder)
-            if not (path / "student.json").is_file():
-                raise ConfigError(f"not an encoder student folder: {path}")
-            return cls(model=path, encoder=True, int8=mode == "int8")
+                raise ConfigError(f"unknown mode {mode!r}: use @fp32 or @int8")
+            options = {"int8": mode == "int8"} if mode else {}
+            return cls(model=path, student=True, options=options)
         model, _, adapter = spec.partition(":")
         path = default_gguf_path() if model in ("", "default") else Path(model)
         for f in (path, Path(adapter) if adapter else None):
@@ -61,29 +61,41 @@ class Variant(BaseModel):
 
     @property
     def spec(self) -> str:
-        if self.encoder:
-            return f"{self.model}@{'int8' if self.int8 else 'fp32'}"
+        if self.student:
+            mode = self.options.get("int8")
+            return f"{self.model}" + ("" if mode is None else "@int8" if mode else "@fp32")
         return f"{self.model}:{self.adapter}" if self.adapter else str(self.model)
 
     @property
     def label(self) -> str:
-        if self.encoder:
-            return f"{self.model.name} ({'int8' if self.int8 else 'fp32'} linear)"
+        if self.student:
+            mode = self.options.get("int8")
+            return self.model.name + (
+                "" if mode is None else f" ({'int8' if mode else 'fp32'} linear)"
+            )
         return self.model.stem + (f" + {self.adapter.stem}" if self.adapter else "")
+
+    def build(self) -> Any:
+        """The brain this variant is (one way to build a brain: the factory's)."""
+        from edgeagent.factory import build_brain
+        from edgeagent.students import load_brain
+
+        if self.student:
+            return load_brain(self.model, **self.options)
+        options: dict[str, Any] = {"adapter": self.adapter} if self.adapter else {}
+        return build_brain("gguf", model=self.model, **options)
 
     @property
     def files(self) -> list[Path]:
-        """What must be on disk to run it (an encoder LoRA student needs its base encoder)."""
-        if self.encoder:
-            from edgeagent.encoder.model import WEIGHTS_FILE, base_encoder_path, read_config
+        """What must be on disk to run it (a LoRA student needs its base model too)."""
+        if self.student:
+            from edgeagent.students import read_manifest, student_kind
 
-            config = read_config(self.model)
-            own = self.model / WEIGHTS_FILE
-            return (
-                [own, base_encoder_path(config.base) / "model.safetensors"]
-                if config.weights == "lora"
-                else [own]
-            )
+            plugin = student_kind(read_manifest(self.model).kind)
+            footprint = getattr(plugin, "footprint", None)
+            if footprint is not None:
+                return list(footprint(self.model))
+            return [p for p in self.model.iterdir() if p.is_file()]
         return [self.model, *([self.adapter] if self.adapter else [])]
 
     @property
@@ -103,19 +115,9 @@ def measure(
     from edgeagent.evaluation.metrics import percentiles
     from edgeagent.evaluation.runner import load_eval_cases, run_tier, select
 
-    brain: Any
-    if variant.encoder:
-        from edgeagent.brains.encoder import EncoderBrain
-
-        brain = EncoderBrain(variant.model, int8=variant.int8)
-        params, nonzero = brain.parameter_counts()
-    else:
-        import llama_cpp
-
-        from edgeagent.brains.gguf import GGUFBrain
-
-        brain = GGUFBrain(variant.model, adapter=variant.adapter)
-        params = nonzero = llama_cpp.llama_model_n_params(brain.llama.model)
+    brain = variant.build()
+    counts = getattr(brain, "parameter_counts", None)
+    params, nonzero = counts() if counts is not None else (0, 0)
     row: dict[str, Any] = {
         "variant": variant.label,
         "model": str(variant.model),

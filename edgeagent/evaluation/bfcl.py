@@ -19,11 +19,11 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from edgeagent.datamodel import Observation, ToolCall
 from edgeagent.errors import ConfigError
-from edgeagent.lc import model_from_json_schema
+from edgeagent.jsonschema import model_from_json_schema
 from edgeagent.tool import Risk, Tool
 from edgeagent.toolset import Toolset
-from edgeagent.types import Observation, ToolCall
 
 IRRELEVANCE_CATEGORIES = frozenset({"irrelevance", "live_irrelevance"})
 _FILE_NAME = re.compile(r"^BFCL_v\d+_(?P<category>.+)$")
@@ -179,22 +179,27 @@ def _read_lines(path: Path, model: type[_M]) -> list[tuple[dict[str, Any], _M]]:
 
 # --- tools ----------------------------------------------------------------------------------
 
-_TOOLSETS: dict[str, Toolset] = {}
-
 
 def toolset_for(case: BfclCase) -> Toolset:
-    """The tools of a case, one per function; the same functions give the same Toolset object.
+    """The tools of a case, one per function; the same functions give the same Toolset object
+    (while it is among the last :data:`TOOLSETS_KEPT` built), so a brain reuses its prompt.
 
     Arguments are validated strictly against the BFCL schema (no coercion, so a model's types
     are scored as written; an integer is accepted for a float). Executing a tool returns its
     arguments: there is no world behind them.
     """
     key = json.dumps(case.functions, sort_keys=True)
-    toolset = _TOOLSETS.get(key)
+    toolset = _TOOLSETS.pop(key, None)
     if toolset is None:
         toolset = Toolset([function_tool(spec) for spec in case.functions])
-        _TOOLSETS[key] = toolset
+    _TOOLSETS[key] = toolset  # most recently used last
+    while len(_TOOLSETS) > TOOLSETS_KEPT:
+        _TOOLSETS.pop(next(iter(_TOOLSETS)))
     return toolset
+
+
+TOOLSETS_KEPT = 256
+_TOOLSETS: dict[str, Toolset] = {}  # insertion order = least recently used first
 
 
 def function_tool(spec: Mapping[str, Any]) -> Tool:

@@ -58,6 +58,13 @@ def _build_cloud(spec: str | None, cases: Sequence[EvalCase], source: str) -> Br
     return cloud
 
 
+def policy_threshold(policy: Any) -> float | None:
+    """A policy's base threshold, where it has one (a YAML policy's ``threshold``)."""
+    config = getattr(policy, "config", None)
+    value = getattr(config, "threshold", None)
+    return float(value) if isinstance(value, int | float) else None
+
+
 def load_all(files: Sequence[Path]) -> list[EvalCase]:
     """The cases of every file, in order; a case id used twice is an error."""
     from edgeagent.errors import ConfigError
@@ -124,7 +131,7 @@ def evaluate_file(
         "adapter": str(getattr(local, "adapter", None) or ""),
         "cloud": the_cloud.name,
         "policy": the_policy.name,
-        "threshold": the_policy.config.threshold,
+        "threshold": policy_threshold(the_policy),
         "seed": seed,
         "limit": limit,
         "suites": sorted({c.suite for c in cases}),

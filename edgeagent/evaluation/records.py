@@ -44,6 +44,8 @@ class CaseRecord(BaseModel):
     cloud: TierOutcome
     escalated: bool
     escalation_reason: str | None = None
+    trigger: str | None = None  # Escalation.trigger: why it escalated, as data
+    rule: str | None = None  # Escalation.rule: the threshold's source, or what forced the cloud
 
     @property
     def routed(self) -> TierOutcome:

@@ -14,20 +14,20 @@ import hashlib
 import json
 import random
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from edgeagent.brains.base import BaseBrain, Brain, Proposal
-from edgeagent.brains.escalating import EscalatingBrain
+from edgeagent.calibration import Scored
 from edgeagent.cases import Case, load_cases
+from edgeagent.datamodel import Decision, Observation, ToolCall
 from edgeagent.errors import BrainError, ConfigError
 from edgeagent.evaluation.records import CaseRecord, TierOutcome
-from edgeagent.policies import DeclarativePolicy
+from edgeagent.policy.base import RoutingPolicy, routing_of
 from edgeagent.scoring import calls_match
 from edgeagent.toolset import Toolset
-from edgeagent.types import Decision, Observation, ToolCall
 from edgeagent.world import diff
 
 RECORDS = "records.jsonl"
@@ -185,12 +185,12 @@ class Evaluation:
     cases: Sequence[EvalCase]
     local: Brain
     cloud: Brain
-    policy: DeclarativePolicy
+    policy: Any
     out_dir: Path
     meta: Mapping[str, Any]
 
     def __post_init__(self) -> None:
-        self.router = EscalatingBrain(self.local, self.cloud, policy=self.policy)
+        self.routing: RoutingPolicy = routing_of(self.policy)
 
     @property
     def records_path(self) -> Path:
@@ -227,9 +227,8 @@ class Evaluation:
     def evaluate(self, case: EvalCase) -> CaseRecord:
         local, decision, toolset = run_tier(self.local, case)
         cloud, _, _ = run_tier(self.cloud, case)
-        tier = self.router.tiers[0]
-        why = self.router.escalation_reason(tier, decision, toolset)
-        reason = None if why is None else f"{tier.label}: {why}"  # as the router logs it
+        # the rule the running router applies to the same local decision
+        why = self.routing.escalation(decision, toolset, tier=self.local.name)
         return CaseRecord(
             id=case.id,
             suite=case.suite,
@@ -238,8 +237,10 @@ class Evaluation:
             expected_tools=list(case.expected_tools),
             local=local,
             cloud=cloud,
-            escalated=reason is not None,
-            escalation_reason=reason,
+            escalated=why is not None,
+            escalation_reason=why.describe() if why is not None else None,
+            trigger=why.trigger if why is not None else None,
+            rule=why.rule if why is not None else None,
         )
 
     def run(self, done: Sequence[CaseRecord] = ()) -> Iterator[CaseRecord]:
@@ -280,3 +281,18 @@ def read_records(path: Path, ids: set[str] | None = None) -> list[CaseRecord]:
 
 def file_sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def score_local(
+    cases: Sequence[EvalCase],
+    brain: Brain,
+    progress: Callable[[Iterable[EvalCase]], Iterable[EvalCase]] = iter,
+) -> list[Scored]:
+    """The local brain's confidence on each case and whether it was right, scored exactly as
+    ``edgeagent eval`` scores it (fresh world, executed, the case's rule): what
+    ``edgeagent calibrate --cases`` fits a threshold on."""
+    out = []
+    for case in progress(cases):
+        outcome, _, _ = run_tier(brain, case)
+        out.append(Scored(confidence=outcome.confidence, local_correct=outcome.correct))
+    return out

@@ -128,9 +128,7 @@ def summarize(records: Sequence[CaseRecord], *, meta: dict[str, Any]) -> dict[st
         },
         "escalation_reasons": dict(
             Counter(
-                trigger_group(r.escalation_reason) or "(unspecified)"
-                for r in records
-                if r.escalated
+                trigger_group(r.trigger, r.rule) or "(unspecified)" for r in records if r.escalated
             ).most_common()
         ),
     }

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from edgeagent.cases import Case, ExpectedCall
-from edgeagent.types import ToolCall
+from edgeagent.datamodel import ToolCall
 from edgeagent_tools.robot.grounding import words_of
 from edgeagent_tools.robot.model import Thing
 from edgeagent_tools.robot.world import HOLDER, PERSON_WORDS, RobotWorld

@@ -396,16 +396,18 @@ def _unique(values: Iterable[str]) -> list[str]:
 
 
 def _load_yaml(path: Path) -> dict[str, Any]:
+    """The file's content: parsed once per file version, a private copy for each world (so no
+    world can change what another one reads)."""
     resolved = path.resolve()
     try:
-        return _parse_yaml(resolved, resolved.stat().st_mtime_ns)
+        return copy.deepcopy(_parse_yaml(resolved, resolved.stat().st_mtime_ns))
     except OSError as exc:
         raise ConfigError(f"cannot read robot world {path}: {exc}") from exc
 
 
 @lru_cache(maxsize=8)
 def _parse_yaml(path: Path, mtime_ns: int) -> dict[str, Any]:
-    """Parsed once per file version; worlds only read the result."""
+    """Parsed once per file version (callers copy the result)."""
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from edgeagent.datamodel import ToolCall
 from edgeagent.tool import Example
-from edgeagent.types import ToolCall
 
 
 def _ex(utterance: str, tool: str, context: dict[str, Any] | None = None, **args: Any) -> Example:

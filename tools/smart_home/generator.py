@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from edgeagent.cases import Case, ExpectedCall
-from edgeagent.numbers import number_words
+from edgeagent.spoken_numbers import number_words
 
 from .models import Area, Entity, Floor, Timer, norm
 from .world import HomeWorld

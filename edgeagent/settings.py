@@ -1,0 +1,63 @@
+"""Settings read from the environment, in one place (prefix ``EDGEAGENT_``).
+
+| variable | what |
+|---|---|
+| ``EDGEAGENT_DB`` | the decision log (default: ``$XDG_STATE_HOME/edgeagent/decisions.db``) |
+| ``EDGEAGENT_CACHE`` | built models, saved KV states (default: ``$XDG_CACHE_HOME/edgeagent``) |
+| ``EDGEAGENT_HOME`` | the user's data: trained students (default: ``$XDG_DATA_HOME/edgeagent``) |
+| ``EDGEAGENT_DATA`` | the shared benchmark data (default: ``../shared/data`` beside the repository) |
+| ``EDGEAGENT_KV_CACHE_MB`` | most disk the GGUF brain's saved prompt states take (512) |
+| ``EDGEAGENT_CLOUD_*`` | the cloud endpoint (:class:`~edgeagent.brains.cloud.CloudSettings`) |
+
+Nothing else in edgeagent reads ``os.environ``: code asks :func:`settings` (read fresh each
+call, so a test or a long-running process that changes the environment sees the change).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def _xdg(variable: str, fallback: str) -> Path:
+    import os
+
+    return Path(os.environ.get(variable) or Path.home() / fallback)
+
+
+class Settings(BaseSettings):
+    """Where edgeagent keeps its files, from ``EDGEAGENT_*`` (and XDG) variables."""
+
+    model_config = SettingsConfigDict(env_prefix="EDGEAGENT_", extra="ignore")
+
+    db: Path | None = Field(default=None, description="The decision log (SQLite)")
+    cache: Path | None = Field(default=None, description="Built models and saved KV states")
+    home: Path | None = Field(default=None, description="The user's trained students")
+    data: Path | None = Field(default=None, description="The shared benchmark data")
+    kv_cache_mb: float = Field(default=512.0, ge=0, description="Saved prompt states, at most")
+
+    @property
+    def db_path(self) -> Path:
+        return self.db or _xdg("XDG_STATE_HOME", ".local/state") / "edgeagent" / "decisions.db"
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.cache or _xdg("XDG_CACHE_HOME", ".cache") / "edgeagent"
+
+    @property
+    def home_dir(self) -> Path:
+        return self.home or _xdg("XDG_DATA_HOME", ".local/share") / "edgeagent"
+
+
+def settings() -> Settings:
+    """The settings as the environment says now (a bad value is a :class:`ConfigError`)."""
+    from pydantic import ValidationError
+
+    from edgeagent.errors import ConfigError
+
+    try:
+        return Settings()
+    except ValidationError as exc:
+        raise ConfigError(f"invalid EDGEAGENT_* environment variable:\n{exc}") from exc

@@ -1,0 +1,177 @@
+"""Students: small local models distilled from teacher decisions, as a plugin kind.
+
+A student kind (``encoder``, ``lm``, or a third party's) implements :class:`Student` and is
+published under the ``edgeagent.students`` entry-point group, like a toolkit or a brain. Every
+trained student is a folder with one manifest format, ``student.json``
+(:class:`StudentManifest`: kind, toolkits, base model, files, the kind's settings,
+calibration, training report); :func:`load_brain` runs any such folder, whatever its kind.
+``edgeagent distill``, ``edgeagent compress`` and the default-brain choice dispatch on the
+kind, so nothing outside a student's own package knows how it is built.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, Literal, Protocol, runtime_checkable
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from edgeagent.brains.base import Brain
+from edgeagent.cases import Case
+from edgeagent.errors import ConfigError
+from edgeagent.registry import PluginRegistry
+
+STUDENTS_GROUP = "edgeagent.students"
+MANIFEST = "student.json"
+BUNDLED_DIR = Path(__file__).with_name("bundled")
+
+Progress = Callable[[int, float], None]
+
+
+class StudentManifest(BaseModel):
+    """``student.json``: what every student folder says about itself."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    format: Literal[1] = 1
+    kind: str = Field(description="The student plugin that trained it and runs it")
+    toolkits: list[str] = Field(description="The toolkits (worlds) it was trained for")
+    base: str = Field(description="What it builds on: a package, a model file in one, ...")
+    files: dict[str, str] = Field(description="Role -> file name in the folder")
+    settings: dict[str, Any] = Field(
+        default_factory=dict, description="The kind's own layout and options"
+    )
+    calibration: dict[str, Any] = Field(
+        default_factory=dict, description="How its confidence was fitted, and on what"
+    )
+    training: dict[str, Any] = Field(
+        default_factory=dict, description="The training report: command, data, steps, times"
+    )
+
+
+@runtime_checkable
+class Student(Protocol):
+    """A kind of student: how to train one and how to run a trained folder.
+
+    ``Config`` is the kind's training options (a pydantic model with ``extra="forbid"``).
+    Optional: ``calibrate(folder, cases) -> dict`` (refit the confidence) and
+    ``variants(folder, out, cases, **options) -> list[Path]`` (compressed copies).
+    """
+
+    kind: str
+    Config: type[BaseModel]
+
+    def missing_runtime(self) -> str | None:
+        """None when a trained folder can run here, else what to install."""
+        ...
+
+    def train(
+        self,
+        cases: Sequence[Case],
+        config: BaseModel,
+        out: Path,
+        *,
+        init: Path | None = None,
+        progress: Progress | None = None,
+    ) -> StudentManifest:
+        """Train on ``cases`` (starting from the student folder ``init``), write the folder
+        ``out`` with its manifest, and return the manifest."""
+        ...
+
+    def load(self, folder: Path, **options: Any) -> Brain:
+        """A brain deciding with the student in ``folder``."""
+        ...
+
+
+def plugins() -> PluginRegistry[Any]:
+    """The student kinds published under ``edgeagent.students``."""
+    return PluginRegistry(STUDENTS_GROUP, "student kind")
+
+
+def student_kind(kind: str, registry: PluginRegistry[Any] | None = None) -> Student:
+    """The student plugin named ``kind`` (unknown names fail with the close matches)."""
+    factory = (registry or plugins()).load(kind)
+    plugin = factory() if isinstance(factory, type) else factory
+    if not isinstance(plugin, Student):
+        raise ConfigError(f"student kind {kind!r} does not implement the Student protocol")
+    return plugin
+
+
+def is_student_folder(path: str | Path) -> bool:
+    return (Path(path) / MANIFEST).is_file()
+
+
+def read_manifest(folder: str | Path) -> StudentManifest:
+    """The manifest of a student folder; a clear error when there is none or it is invalid."""
+    path = Path(folder) / MANIFEST
+    if not path.is_file():
+        raise ConfigError(f"{folder}: not a student folder (no {MANIFEST})")
+    try:
+        return StudentManifest.model_validate_json(path.read_text(encoding="utf-8"))
+    except ValidationError as exc:
+        raise ConfigError(f"{path}: not a valid student manifest:\n{exc}") from exc
+
+
+def write_manifest(manifest: StudentManifest, folder: str | Path) -> Path:
+    out = Path(folder)
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / MANIFEST
+    path.write_text(manifest.model_dump_json(indent=2) + "\n", encoding="utf-8")
+    return path
+
+
+def load_brain(folder: str | Path, **options: Any) -> Brain:
+    """A brain running the student in ``folder``, whatever its kind."""
+    manifest = read_manifest(folder)
+    return student_kind(manifest.kind).load(Path(folder), **options)
+
+
+def bundled(kind: str) -> Path:
+    """The folder of the student of ``kind`` that ships with edgeagent."""
+    folder = BUNDLED_DIR / kind
+    if not is_student_folder(folder):
+        raise ConfigError(
+            f"the bundled {kind} student is missing ({folder}); rebuild it with the command in"
+            f" {BUNDLED_DIR / 'README.md'}"
+        )
+    return folder
+
+
+def runnable_students(toolkits: Sequence[str]) -> list[Path]:
+    """Student folders trained for every one of ``toolkits`` whose runtime is installed, best
+    first: the bundled ones in the order of ``BUNDLED_ORDER``."""
+    wanted = set(toolkits)
+    found = []
+    for kind in BUNDLED_ORDER:
+        folder = BUNDLED_DIR / kind
+        if not is_student_folder(folder):
+            continue
+        manifest = read_manifest(folder)
+        if not wanted or not wanted <= set(manifest.toolkits):
+            continue
+        try:
+            plugin = student_kind(manifest.kind)
+        except ConfigError:
+            continue
+        if plugin.missing_runtime() is None:
+            found.append(folder)
+    return found
+
+
+BUNDLED_ORDER = ("encoder", "lm")  # measured in docs/students.md: the encoder wins where it runs
+
+__all__ = [
+    "MANIFEST",
+    "STUDENTS_GROUP",
+    "Student",
+    "StudentManifest",
+    "bundled",
+    "is_student_folder",
+    "load_brain",
+    "plugins",
+    "read_manifest",
+    "runnable_students",
+    "student_kind",
+    "write_manifest",
+]
