@@ -117,20 +117,30 @@ def _student_class() -> type:
             self.class_head = nn.Linear(hidden, spec.slots * spec.n_classes)
             self.span_head = nn.Linear(hidden, spec.slots * len(spec.args) * 2)
 
-        def forward(
+        def features(
             self, input_ids: Any, attention_mask: Any, token_type_ids: Any
-        ) -> tuple[Any, Any, Any]:
+        ) -> tuple[Any, Any]:
+            """The encoder's per-token states and their masked mean (the pooled input)."""
             h = self.encoder(
                 input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
             ).last_hidden_state
             mask = attention_mask.unsqueeze(-1).to(h.dtype)
-            pooled = self.dropout((h * mask).sum(1) / mask.sum(1).clamp(min=1.0))
+            return h, (h * mask).sum(1) / mask.sum(1).clamp(min=1.0)
+
+        def heads(self, h: Any, pooled: Any) -> tuple[Any, Any, Any]:
+            """Tool, value and span logits from the states (dropout only while training)."""
             s = self.spec
-            b, n = input_ids.shape
+            b, n = h.shape[0], h.shape[1]
+            pooled = self.dropout(pooled)
             tools = self.tool_head(pooled).view(b, s.slots, len(s.tools))
             classes = self.class_head(pooled).view(b, s.slots, s.n_classes)
             spans = self.span_head(self.dropout(h)).view(b, n, s.slots * len(s.args), 2)
             return tools, classes, spans
+
+        def forward(
+            self, input_ids: Any, attention_mask: Any, token_type_ids: Any
+        ) -> tuple[Any, Any, Any]:
+            return self.heads(*self.features(input_ids, attention_mask, token_type_ids))
 
     return EncoderStudent
 
