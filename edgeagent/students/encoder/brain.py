@@ -78,8 +78,9 @@ class EncoderBrain(BaseBrain):
         return self._load()[2].spec
 
     def warm_up(self, toolset: Toolset) -> None:
-        """Load the model and run one decision, so the first real one is not slow."""
-        self.propose(Observation(utterance="hello"), toolset)
+        """Load the model and run one decision, so the first real one is not slow (a toolset
+        it was not trained for still loads it; the decision is then simply invalid)."""
+        self.decide(Observation(utterance="hello"), toolset)
 
     def propose(self, observation: Observation, toolset: Toolset) -> Proposal:
         from edgeagent.students.encoder.heads import decode
