@@ -55,15 +55,17 @@ class Student(Protocol):
     """A kind of student: how to train one and how to run a trained folder.
 
     ``Config`` is the kind's training options (a pydantic model with ``extra="forbid"``).
-    Optional: ``calibrate(folder, cases) -> dict`` (refit the confidence) and
-    ``variants(folder, out, cases, **options) -> list[Path]`` (compressed copies).
+    Optional: ``calibrate(folder, cases) -> dict`` (refit the confidence),
+    ``variants(folder, out, cases, **options) -> list[Path]`` (compressed copies) and
+    ``export(folder, out) -> StudentManifest`` (the folder's form for an edge runtime).
     """
 
     kind: str
     Config: type[BaseModel]
 
-    def missing_runtime(self) -> str | None:
-        """None when a trained folder can run here, else what to install."""
+    def missing_runtime(self, folder: Path | None = None) -> str | None:
+        """None when a trained folder (``folder``, in whatever form it is) can run here, else
+        what to install."""
         ...
 
     def train(
@@ -138,6 +140,13 @@ def bundled(kind: str) -> Path:
     return folder
 
 
+def shipped_names() -> list[str]:
+    """The names of the student folders that ship with edgeagent (``encoder``, ``lm``, ...)."""
+    if not BUNDLED_DIR.is_dir():
+        return []
+    return sorted(p.name for p in BUNDLED_DIR.iterdir() if is_student_folder(p))
+
+
 def runnable_students(toolkits: Sequence[str]) -> list[Path]:
     """Student folders trained for every one of ``toolkits`` whose runtime is installed, best
     first: the bundled ones in the order of ``BUNDLED_ORDER``."""
@@ -154,7 +163,7 @@ def runnable_students(toolkits: Sequence[str]) -> list[Path]:
             plugin = student_kind(manifest.kind)
         except ConfigError:
             continue
-        if plugin.missing_runtime() is None:
+        if plugin.missing_runtime(folder) is None:
             found.append(folder)
     return found
 
@@ -172,6 +181,7 @@ __all__ = [
     "plugins",
     "read_manifest",
     "runnable_students",
+    "shipped_names",
     "student_kind",
     "write_manifest",
 ]
