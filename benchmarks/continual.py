@@ -117,7 +117,7 @@ def main() -> None:
     )
     args = ap.parse_args()
     kind = args.student
-    old = args.old or bundled(kind)
+    old = args.old or bundled("encoder-torch" if kind == "encoder" else kind)  # trainable form
     steps = args.steps or (150 if kind == "encoder" else 60)
     mix = args.mix if args.mix is not None else (2000 if kind == "encoder" else 400)
 

@@ -236,6 +236,30 @@ def compress_student(
         console.print(f"{folder}: {info.get('weights', '')}, {info.get('size_mb', 0.0):.1f} MB")
 
 
+@compress_app.command("export")
+def compress_export(
+    student: Annotated[Path, typer.Argument(help="A trained student folder (torch form).")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="The exported student folder to write.")],
+) -> None:
+    """Write a student's deployable form, a student folder that runs without torch (the
+    encoder's: its layers as a Q8_0 GGUF for llama.cpp, input embeddings and heads in numpy,
+    its tokenizer.json), and print the files and their sizes."""
+    from edgeagent.students import read_manifest, student_kind
+
+    with user_errors():
+        plugin = student_kind(read_manifest(student).kind)
+        export = getattr(plugin, "export", None)
+        if export is None:
+            raise fail(f"the {plugin.kind} student has no exported form; it runs as trained")
+        manifest = export(student, out)
+    total = 0
+    for role, name in manifest.files.items():
+        size = (out / name).stat().st_size
+        total += size
+        console.print(f"{role:12} {out / name}  {size / 2**20:8.2f} MB")
+    console.print(f"exported {student} → [bold]{out}[/] ({total / 2**20:.1f} MB)")
+
+
 @compress_app.command("calibrate")
 def compress_calibrate(
     student: Annotated[Path, typer.Argument(help="A student folder (changed in place).")],
@@ -268,8 +292,8 @@ def compress_report(
         list[str],
         typer.Argument(
             help="MODEL.gguf or MODEL.gguf:ADAPTER.gguf ('default': the packaged model), or a"
-            " student folder DIR (DIR@fp32 / DIR@int8 for an encoder's linear layers;"
-            " 'encoder', 'lm': the shipped ones)."
+            " student folder DIR, torch or exported (DIR@fp32 / DIR@int8 for a torch encoder's"
+            " linear layers; 'encoder', 'encoder-torch', 'lm': the shipped ones)."
         ),
     ],
     cases: Annotated[
@@ -284,8 +308,8 @@ def compress_report(
     ] = None,
     seed: int = 0,
 ) -> None:
-    """Measure each variant (own process): parameters, size, peak RSS, p50 latency, accuracy;
-    write a markdown table, JSON and an accuracy-vs-size Pareto plot."""
+    """Measure each variant (own process): parameters, size, peak RSS, cold start, p50/p95
+    latency, accuracy; write a markdown table, JSON and an accuracy-vs-size Pareto plot."""
     from edgeagent.compress.report import Variant, measure_all, to_markdown, write_report
 
     with user_errors():
