@@ -161,3 +161,14 @@ class TestExportedEncoderBrain(BrainContract):
             assert d.kind in {"act", "noop", "invalid"} and 0.0 <= d.confidence <= 1.0
             assert d.tokens.prompt > 0 and d.raw
             assert home.validate_calls(d.calls) == d.calls
+
+
+def test_the_kind_describes_both_forms() -> None:
+    from edgeagent.students import student_kind
+
+    plugin: Any = student_kind("encoder")
+    exported = plugin.describe(bundled("encoder"))
+    assert exported["runtime"] == "llama.cpp" and exported["weights"] == "q8_0"
+    assert 20 < exported["size_mb"] < 25
+    torch_form = plugin.describe(bundled("encoder-torch"))
+    assert torch_form["runtime"] == "torch" and torch_form["size_mb"] < 4

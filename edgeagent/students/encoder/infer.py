@@ -68,12 +68,16 @@ class LinearHeads:
 
     def __call__(self, h: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """(tools, classes, spans, pooled) from one input's hidden states ``[tokens, hidden]``;
-        pooled is their mean (the input is unpadded: every token counts)."""
+        pooled is their mean (the input is unpadded: every token counts).
+
+        ``einsum`` rather than ``@``: these products are tiny, and ``@`` hands them to a
+        multi-threaded BLAS whose threads then spin beside the encoder's (measured: 2-12 ms a
+        decision on two busy cores, against 0.3 ms here)."""
         s, w = self.spec, self.weights
         pooled = h.mean(axis=0)
-        tools = pooled @ w["tool_head.weight"].T + w["tool_head.bias"]
-        classes = pooled @ w["class_head.weight"].T + w["class_head.bias"]
-        spans = h @ w["span_head.weight"].T + w["span_head.bias"]
+        tools = np.einsum("j,kj->k", pooled, w["tool_head.weight"]) + w["tool_head.bias"]
+        classes = np.einsum("j,kj->k", pooled, w["class_head.weight"]) + w["class_head.bias"]
+        spans = np.einsum("ij,kj->ik", h, w["span_head.weight"]) + w["span_head.bias"]
         return (
             tools.reshape(s.slots, len(s.tools)),
             classes.reshape(s.slots, s.n_classes),
