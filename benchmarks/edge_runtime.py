@@ -17,7 +17,7 @@ int8 linear layers: the default before the export):
    and each form's decisions on the smart-home file again, timed in wall and CPU time (on a
    busy machine the wall time includes waiting for a core; the CPU time does not);
 4. with ``--agreement``: the exported student's decisions and confidences against the torch
-   student's (fp32 and int8) on both dev files.
+   student's (fp32 and int8) on both dev files, and torch int8's against torch fp32's.
 
 Then the targets of the export (2 cores): peak RSS <= 150 MB, start to first answer <= 1.5 s,
 smart-home p50 <= 8 ms, default install <= 400 MB. The torch form needs the ``encoder`` extra.
@@ -53,7 +53,8 @@ MB = 2**20
 # -- 1. edgeagent run, one request ------------------------------------------------------------
 def run_once(model: Path, request: Path, db: Path) -> tuple[float, float]:
     """(seconds from start to the first answer printed, peak RSS in MB) of one ``edgeagent
-    run`` in a fresh process."""
+    run`` in a fresh process. (Linux's ``ru_maxrss`` of a child also counts what this process
+    held when it started it, so these runs come first, before anything heavy is loaded here.)"""
     cmd = [str(Path(sys.executable).with_name("edgeagent")), "run", "--input", str(request)]
     cmd += ["--db", str(db), "--model", str(model)]
     with tempfile.TemporaryFile("w+") as err:
@@ -207,6 +208,13 @@ def agreement(limit: int | None) -> None:
             with EncoderBrain(bundled(TORCH), int8=int8) as torch_student:
                 for a in compare_all(torch_student, exported, files, limit):
                     print(f"  torch {mode} vs exported, {a.line((f'torch {mode}', 'exported'))}")
+    # how far torch's own int8 kernels move its decisions, for scale
+    with (
+        EncoderBrain(bundled(TORCH), int8=False) as fp32,
+        EncoderBrain(bundled(TORCH), int8=True) as int8_student,
+    ):
+        for a in compare_all(fp32, int8_student, files, limit):
+            print(f"  torch fp32 vs torch int8, {a.line(('torch fp32', 'torch int8'))}")
 
 
 def med(values: list[float]) -> str:

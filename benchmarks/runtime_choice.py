@@ -10,9 +10,9 @@ The same trained student (the shipped torch folder, LoRA merged) is run by:
 - ``ORT int8 blockwise``: the same graph with ``MatMulNBits`` (8 bits, blocks of 32,
   int8 compute: the closest to llama.cpp's Q8_0).
 
-Each runs in its own process, one thread: load time, peak RSS (the runtime, numpy and the
-model; no edgeagent CLI), CPU time per encoder pass over the smart-home dev inputs, and the
-decisions (the same numpy heads and decoding) against the torch fp32 student's on both dev
+Each runs in its own process, one thread (llama.cpp also with two): load time, peak RSS (the
+runtime, numpy and the model; no edgeagent CLI), wall and CPU time per encoder pass over the
+smart-home dev inputs, and the decisions (the same numpy heads and decoding) against the torch fp32 student's on both dev
 files. Then the install cost of each runtime. Needs the ``train`` extra (to read the torch
 student) and, for the ORT candidates, ``pip install onnx onnxruntime`` (not an edgeagent
 dependency).
@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -37,6 +36,7 @@ from typing import Any
 import numpy as np
 
 from edgeagent.cases import load_cases
+from edgeagent.compress.report import peak_rss_mb
 from edgeagent.factory import build_toolset
 from edgeagent.settings import settings
 from edgeagent.students import bundled
@@ -185,12 +185,13 @@ def inputs() -> list[tuple[Any, Any, Any]]:
 
 def measure(kind: str, model: Path, repeat: int) -> dict[str, Any]:
     start = time.perf_counter()
-    if kind == "llama.cpp Q8_0":
+    if kind.startswith("llama.cpp"):
         from edgeagent.students.encoder.gguf_runtime import GGUFRuntime
 
         folder = bundled("encoder")
+        threads = 2 if kind.endswith("2 threads") else 1
         rt = GGUFRuntime(
-            folder / "encoder-q8_0.gguf", folder / "embeddings.npz", max_tokens=128, threads=1
+            folder / "encoder-q8_0.gguf", folder / "embeddings.npz", max_tokens=128, threads=threads
         )
         hidden = rt.hidden
     else:
@@ -207,13 +208,14 @@ def measure(kind: str, model: Path, repeat: int) -> dict[str, Any]:
     load_s = time.perf_counter() - start
     data = inputs()
     home = [e for c, _, e in data if c.suite == "smart_home"]
-    cpu = []
+    cpu, wall = [], []
     for _ in range(repeat):
         for e in home:
             ids, types = np.array(e.input_ids), np.array(e.token_type_ids)
-            t = time.process_time()
+            t, w = time.process_time(), time.perf_counter()
             hidden(ids, types)
             cpu.append(time.process_time() - t)
+            wall.append(time.perf_counter() - w)
     folder = bundled("encoder")
     found = read_folder(folder)
     heads = LinearHeads(found.spec, read_arrays(folder / "heads.npz"))
@@ -229,7 +231,8 @@ def measure(kind: str, model: Path, repeat: int) -> dict[str, Any]:
     return {
         "load_s": load_s,
         "cpu_ms": 1000 * float(np.mean(cpu)),
-        "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "wall_p50_ms": 1000 * float(np.median(wall)),
+        "rss_mb": peak_rss_mb(),
         "decisions": decisions,
     }
 
@@ -288,11 +291,14 @@ def main() -> None:
         f"load average {os.getloadavg()[0]:.1f}; one thread per runtime; torch fp32 is the reference\n"
     )
     print(
-        "| runtime | load (s) | peak RSS (MB) | CPU per pass (ms) | same decisions | max conf. diff | runtime install (MB) |"
+        "| runtime | load (s) | peak RSS (MB) | CPU per pass (ms) | wall p50 (ms) | same decisions | max conf. diff | runtime install (MB) |"
     )
-    print("|---|---:|---:|---:|---:|---:|---:|")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
     with tempfile.TemporaryDirectory() as tmp:
-        candidates = [("llama.cpp Q8_0", Path(tmp) / "none", "llama-cpp-python")]
+        candidates = [
+            ("llama.cpp Q8_0", Path(tmp) / "none", "llama-cpp-python"),
+            ("llama.cpp Q8_0, 2 threads", Path(tmp) / "none", "llama-cpp-python"),
+        ]
         for kind in ("dynamic", "blockwise"):
             path = Path(tmp) / f"{kind}.onnx"
             onnx_graph(state, cfg.num_hidden_layers, cfg.num_attention_heads, path, kind)
@@ -321,6 +327,7 @@ def main() -> None:
             )
             print(
                 f"| {name} | {r['load_s']:.2f} | {r['rss_mb']:.0f} | {r['cpu_ms']:.2f} |"
+                f" {r['wall_p50_ms']:.2f} |"
                 f" {same}/{len(reference)} | {diff:.4f} | {extra} |"
             )
 
