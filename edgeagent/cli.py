@@ -96,8 +96,19 @@ def run(
         ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON result a line.")] = False,
+    mqtt_url: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option("--mqtt-url", help="Broker of --world mqtt (mqtt://HOST:PORT)."),
+    ] = None,
+    ha_url: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(
+            "--ha-url",
+            help="Home Assistant of --world homeassistant (token: $EDGEAGENT_HA_TOKEN).",
+        ),
+    ] = None,
 ) -> None:
-    """Run an agent: read observations, decide, act on the simulated world, print each step.
+    """Run an agent: read observations, decide, act on the world, print each step.
 
     With --cloud or --policy, the local brain escalates to the cloud per the policy, and cloud
     answers are stored as teacher examples in the decision log.
@@ -107,10 +118,14 @@ def run(
     from edgeagent.sources import iter_observations
     from edgeagent.telemetry import Telemetry
 
+    options: dict[str, Any] = {
+        k: v for k, v in {"mqtt_url": mqtt_url, "ha_url": ha_url}.items() if v
+    }
     try:
-        toolset = build_toolset([world])
+        toolset = build_toolset([world], **options)
         telemetry = Telemetry(db or default_db_path(), session=f"cli-{world}")
-        local = build_local_brain(brain, model=model, adapter=adapter, suites=[world])
+        suites = sorted({w.name for w in toolset.worlds}) or [world]  # what the worlds are
+        local = build_local_brain(brain, model=model, adapter=adapter, suites=suites)
         the_brain, the_policy = _routed_brain(local, cloud, policy, telemetry)
     except EdgeAgentError as exc:
         err_console.print(f"[red]error:[/] {exc}")
@@ -151,6 +166,10 @@ def run(
     finally:
         the_brain.close()
         telemetry.close()
+        for w in toolset.worlds:  # real worlds hold connections
+            close = getattr(w, "close", None)
+            if close is not None:
+                close()
 
 
 def _routed_brain(
@@ -808,6 +827,50 @@ def compress_report(
     write_report(rows, out)
     console.print(to_markdown(rows))
     console.print(f"report, JSON and plot in [bold]{out}[/]")
+
+
+devices_app = typer.Typer(
+    help="Real devices: simulate MQTT devices to try --world mqtt without hardware.",
+    no_args_is_help=True,
+)
+app.add_typer(devices_app, name="devices")
+
+
+@devices_app.command("simulate")
+def devices_simulate(
+    mqtt_url: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option("--mqtt-url", help="Broker (mqtt://HOST:PORT; default $EDGEAGENT_MQTT_URL)."),
+    ] = None,
+    home: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option("--home", help="Home to simulate (YAML; default: the bundled test home)."),
+    ] = None,
+    delay_ms: Annotated[
+        float, typer.Option("--delay-ms", help="How long a device takes to answer.")
+    ] = 0.0,
+) -> None:
+    """Publish a home's devices by MQTT discovery and answer their commands until Ctrl-C."""
+    try:
+        from edgeagent_tools.mqtt.simulator import DeviceSimulator
+        from edgeagent_tools.smart_home import HomeWorld
+
+        world = HomeWorld.from_yaml(home) if home else None
+        sim = DeviceSimulator(mqtt_url, home=world, delay=delay_ms / 1000).start()
+    except EdgeAgentError as exc:
+        err_console.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(2) from exc
+    console.print(
+        f"simulating {len(sim.devices)} devices on {sim.settings.url} "
+        f"(discovery prefix {sim.prefix}/, topics {sim.node_id}/...); Ctrl-C to stop"
+    )
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        console.print("stopping: the devices go offline")
+    finally:
+        sim.stop()
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -25,12 +25,21 @@ def default_db_path() -> Path:
 
 
 def build_toolset(
-    worlds: Sequence[str] = (DEFAULT_WORLD,), registry: ToolRegistry | None = None
+    worlds: Sequence[str] = (DEFAULT_WORLD,),
+    registry: ToolRegistry | None = None,
+    **options: Any,
 ) -> Toolset:
-    """A toolset with the toolkits published under the given names (fresh worlds each time)."""
+    """A toolset with the toolkits published under the given names (fresh worlds each time).
+
+    ``options`` (e.g. ``mqtt_url``, ``ha_url``) go to the toolkits' factories as keywords.
+    """
     registry = registry or ToolRegistry()
     for name in worlds:
-        registry.load_toolkit(name)
+        try:
+            registry.load_toolkit(name, **options)
+        except TypeError as exc:
+            given = ", ".join(f"--{k.replace('_', '-')}" for k in options)
+            raise ConfigError(f"world {name!r} does not take {given}: {exc}") from exc
     return registry.toolset()
 
 
