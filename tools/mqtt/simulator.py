@@ -17,7 +17,7 @@ from typing import Any
 
 from edgeagent.errors import ConfigError
 from edgeagent_tools.smart_home import HomeWorld, colors
-from edgeagent_tools.smart_home.models import Entity, to_number
+from edgeagent_tools.smart_home.models import Entity, slug, to_number
 
 from .client import new_client, no_delay
 from .discovery import COMPONENTS, DISCOVERY_PREFIX
@@ -42,7 +42,7 @@ class SimulatedDevice:
 
     @property
     def object_id(self) -> str:
-        return self.entity.id.split(".", 1)[1]
+        return slug(self.entity.id.split(".", 1)[1])  # topic-safe; HA ids are slugs too
 
 
 class DeviceSimulator:
@@ -80,7 +80,7 @@ class DeviceSimulator:
             device = SimulatedDevice(
                 entity=e,
                 area=world.area_name(e.area_id),
-                base=f"{node_id}/{e.domain}/{e.id.split('.', 1)[1]}",
+                base=f"{node_id}/{e.domain}/{slug(e.id.split('.', 1)[1])}",
                 json_light=e.domain == "light" and lights % 2 == 1,
             )
             lights += e.domain == "light"

@@ -278,13 +278,13 @@ class MqttWorld(ActuatedHome):
 
     def actuate(self, tool: str, args: Mapping[str, Any], writes: list[EntityWrite]) -> None:
         """Publish the commands for the writes (QoS 1) and wait until the devices confirm."""
-        with self.lock:
-            plans = [(w, self._plan(w)) for w in writes]
         if not self.connected:
             raise ToolError(
                 f"the MQTT broker at {self.settings.url} is unreachable: nothing was sent",
                 tool=tool,
             )
+        with self.lock:
+            plans = [(w, self._plan(w)) for w in writes]
         deadline = time.monotonic() + self.timeout
         self._publish([c for _, p in plans for c in p.commands], deadline, tool)
         with self._changed:
