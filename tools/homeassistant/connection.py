@@ -8,6 +8,7 @@ backoff (1 s to 30 s) and subscriptions are renewed.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import logging
@@ -59,7 +60,10 @@ class HAConnection:
         except ImportError as exc:
             raise MissingDependencyError("websockets", "homeassistant") from exc
         try:
-            ws = connect(self.url, open_timeout=self.timeout, max_size=None)
+            # entered like a context manager (as websockets asks); close() ends it
+            ws = contextlib.ExitStack().enter_context(
+                connect(self.url, open_timeout=self.timeout, max_size=None)
+            )
             hello = json.loads(ws.recv(timeout=self.timeout))
             ws.send(json.dumps({"type": "auth", "access_token": self._token}))
             answer = json.loads(ws.recv(timeout=self.timeout))
