@@ -34,9 +34,12 @@ def build_toolset(
     **options: Any,
 ) -> Toolset:
     """A toolset with the toolkits published under the given names (fresh worlds each time);
-    ``options`` go to every toolkit's factory (e.g. a broker's address)."""
+    ``options`` (e.g. ``mqtt_url``, ``ha_url``) go to every toolkit's factory as keywords (an
+    option a toolkit does not take is a :class:`ConfigError`)."""
     registry = registry or ToolRegistry()
     for name in worlds:
+        if options:
+            _check_options(f"world {name!r}", registry.plugins.load(name), options)
         registry.load_toolkit(name, **options)
     return registry.toolset()
 

@@ -54,8 +54,19 @@ def run(
         ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON result a line.")] = False,
+    mqtt_url: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option("--mqtt-url", help="Broker of --world mqtt (mqtt://HOST:PORT)."),
+    ] = None,
+    ha_url: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(
+            "--ha-url",
+            help="Home Assistant of --world homeassistant (token: $EDGEAGENT_HA_TOKEN).",
+        ),
+    ] = None,
 ) -> None:
-    """Run an agent: read observations, decide, act on the simulated world, print each step.
+    """Run an agent: read observations, decide, act on the world, print each step.
 
     With --cloud or --policy, the local brain escalates to the cloud per the policy, and cloud
     answers are stored as teacher examples in the decision log.
@@ -65,10 +76,14 @@ def run(
     from edgeagent.sources import iter_observations
     from edgeagent.telemetry import Telemetry
 
+    options: dict[str, Any] = {
+        k: v for k, v in {"mqtt_url": mqtt_url, "ha_url": ha_url}.items() if v
+    }
     with user_errors():
-        toolset = build_toolset([world])
+        toolset = build_toolset([world], **options)
         telemetry = Telemetry(db or default_db_path(), session=f"cli-{world}")
-        local = build_local_brain(brain, model=model, adapter=adapter, suites=[world])
+        suites = sorted({w.name for w in toolset.worlds}) or [world]  # what the worlds are
+        local = build_local_brain(brain, model=model, adapter=adapter, suites=suites)
         routing = build_router(local, cloud, policy, teacher=telemetry.record_teacher)
     agent = Agent(
         routing.brain,
@@ -100,6 +115,10 @@ def run(
     finally:
         routing.brain.close()
         telemetry.close()
+        for w in toolset.worlds:  # real worlds hold connections
+            close = getattr(w, "close", None)
+            if close is not None:
+                close()
 
 
 def _ask(call: Any, reason: str) -> bool:
