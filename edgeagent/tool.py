@@ -377,13 +377,49 @@ class Toolkit:
         """
         return []
 
-    def training_cases(self, n: int, *, seed: int = 0) -> list[Any]:
-        """``n`` generated, labelled requests (``edgeagent.cases.Case``) for distillation.
+    def sentence_files(self) -> list[Any]:
+        """The toolkit's sentence files (``edgeagent.sentences``): ``sentences/*.yaml`` beside
+        the module that defines the toolkit class."""
+        import sys
+        from pathlib import Path
 
-        Toolkits that can write their own training utterances override this; the expected
-        calls are the targets a student learns to write.
-        """
-        raise NotImplementedError(f"toolkit {self.name!r} has no utterance generator")
+        from edgeagent.sentences import sentence_files
+
+        module = sys.modules.get(type(self).__module__)
+        where = getattr(module, "__file__", None)
+        return sentence_files(Path(where).parent / "sentences") if where else []
+
+    def sentence_lists(self) -> dict[str, Any]:
+        """Lists the sentence files may use besides their own: one per kind of the world's
+        vocabulary (``{area}``, ``{name}``...), each value said as it is written."""
+        from edgeagent.sentences import SentenceList
+
+        vocab = self.world.vocabulary() if self.world is not None else {}
+        return {kind: SentenceList.of(list(values)) for kind, values in vocab.items() if values}
+
+    def training_cases(self, n: int, *, seed: int = 0, noise: float = 0.0) -> list[Any]:
+        """``n`` generated, labelled requests (``edgeagent.cases.Case``) for distillation,
+        drawn from the toolkit's sentence files (``noise``: the share given speech-recognition
+        noise). Toolkits with other ways to write requests override this."""
+        from edgeagent.errors import ConfigError
+        from edgeagent.sentences import generate_cases, load_sentences
+
+        files = self.sentence_files()
+        if not files:
+            raise ConfigError(
+                f"toolkit {self.name!r} has no sentence files: write how people ask for each tool"
+                " in sentences/*.yaml beside the toolkit's module (docs/sentences.md), or give"
+                " teacher data instead (--db, --utterances with --teacher, or a case file)"
+            )
+        return generate_cases(
+            load_sentences(files),
+            n,
+            seed=seed,
+            suite=self.name,
+            lists=self.sentence_lists(),
+            tools=[t.name for t in self.tools()],
+            noise=noise,
+        )
 
     def risk_of_call(self, tool: Tool, args: Mapping[str, Any]) -> Risk:
         """Risk of a call of one of this toolkit's tools; override to depend on the target

@@ -40,6 +40,9 @@ class Proposal(BaseModel):
     confidence: float = Field(default=1.0, ge=0.0, le=1.0)
     tokens: TokenUsage = Field(default_factory=TokenUsage)
     raw: str | None = None
+    unfamiliarity: float | None = Field(
+        default=None, ge=0.0, le=1.0, description="How unlike its training data (if measured)"
+    )
 
 
 class BaseBrain:
@@ -83,6 +86,7 @@ class BaseBrain:
             "brain": self.name,
             "tokens": proposal.tokens,
             "raw": proposal.raw,
+            "unfamiliarity": proposal.unfamiliarity,
         }
         try:
             calls = toolset.validate_calls(proposal.calls, observation)

@@ -26,6 +26,7 @@ Direction = Literal["left", "right", "around", "back"]
 Degrees = Annotated[int, Field(ge=1, le=360)]
 Result = dict[str, Any]
 
+NOISE = 0.15  # share of training requests given speech-recognition noise
 _HEAT = frozenset({"oven", "stove", "cooker", "hob", "heater", "boiler", "heating", "iron"})
 _SECURITY = frozenset({"door", "gate", "lock", "garage"})
 
@@ -40,15 +41,19 @@ class RobotToolkit(Toolkit):
         super().__init__(world if world is not None else RobotWorld())
         self._examples: list[Example] | None = None
 
-    def training_cases(self, n: int, *, seed: int = 0) -> list[Case]:
-        """Generated robot requests whose expected calls carry full argument values."""
+    def training_cases(self, n: int, *, seed: int = 0, noise: float = NOISE) -> list[Case]:
+        """Generated robot requests whose expected calls carry full argument values; ``noise``
+        of them with speech-recognition noise (never on an argument's words)."""
+        import random
+
+        from edgeagent.sentences.mix import with_noise
         from edgeagent_tools.robot.generator import generate_with_calls
 
         out = []
         for case, calls in generate_with_calls(self.world.copy(), n, seed=seed):
             expected = [ExpectedCall(tool=c.tool, args=c.args) for c in calls]
             out.append(case.model_copy(update={"expected": expected}))
-        return out
+        return with_noise(out, noise, random.Random(seed))
 
     def examples(self) -> list[Example]:
         """Worked examples for prompts: those that run in a copy of this world."""

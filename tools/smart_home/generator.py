@@ -30,6 +30,7 @@ Command line::
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import random
 import re
@@ -635,6 +636,7 @@ class _Generator:
         self.makers: dict[str, Callable[[], _Draft | None]] = {
             name: getattr(self, "_" + name) for name in TOOL_WEIGHTS
         }
+        self.said: list[str] = []  # templates used by the request being written
 
     # -- small helpers -------------------------------------------------------------------------
     def choice(self, seq: Sequence[Any]) -> Any:
@@ -648,6 +650,7 @@ class _Generator:
 
     def say(self, templates: Sequence[str] | str, **slots: str) -> str:
         t = templates if isinstance(templates, str) else self.choice(templates)
+        self.said.append(t)  # the phrasing family of the request being written
         return expand(self.r, t, slots)
 
     def casing(self, text: str, lower: float = 0.75) -> str:
@@ -2400,6 +2403,7 @@ def generate(
         in_scope = rng.random() >= out_of_scope
         draft: _Draft | None = None
         for attempt in range(12):
+            gen.said = []
             if not in_scope:
                 candidate: _Draft | None = gen.out_of_scope()
             else:
@@ -2408,6 +2412,7 @@ def generate(
             if candidate is None:
                 continue
             draft = candidate
+            family = _family(draft.tool or "none", gen.said)
             key = (draft.text.lower().rstrip("?.!"), json.dumps(draft.context, sort_keys=True))
             if key not in seen:
                 break
@@ -2423,9 +2428,17 @@ def generate(
                 context=draft.context,
                 expected=expected,
                 match="exact",
+                family=family,
             )
         )
     return cases
+
+
+def _family(tool: str, templates: Sequence[str]) -> str:
+    """A request's phrasing family: its tool and the first template it was written from."""
+    first = templates[0] if templates else ""
+    digest = hashlib.sha1(first.encode()).hexdigest()[:8]
+    return f"generator.{tool}.{digest}"
 
 
 def write_jsonl(cases: Iterable[Case], path: str | Path) -> int:

@@ -44,6 +44,7 @@ class EncoderBrain(BaseBrain):
         self.threads = threads
         self.name = name or f"encoder:{self.model_path.name}{'-int8' if int8 else ''}"
         self._model: tuple[Any, Any, Any] | None = None
+        self._signal: Any = None  # the unfamiliarity measure, where the student has one
         self._counts = (0, 0)
 
     def _load(self) -> tuple[Any, Any, Any]:
@@ -66,6 +67,7 @@ class EncoderBrain(BaseBrain):
             if self.int8:
                 student = quantize_dynamic_int8(student)
             self._model = (student, tokenizer, config)
+            self._signal = _signal(self.model_path, config.manifest.files)
         return self._model
 
     def parameter_counts(self) -> tuple[int, int]:
@@ -93,6 +95,9 @@ class EncoderBrain(BaseBrain):
                 f"{self.name} was trained for {', '.join(spec.suites)}; none of its tools is here"
             )
         logits = predict(student, tokenizer, spec, observation)
+        unfamiliarity = (
+            self._signal(logits.pooled, logits.tools[0]) if self._signal is not None else None
+        )
         d = decode(
             spec,
             logits.enc,
@@ -102,13 +107,24 @@ class EncoderBrain(BaseBrain):
             toolset,
             observation,
             found.calibration,
+            unfamiliarity,
         )
         return Proposal(
             calls=d.calls,
             confidence=d.confidence,
             tokens=TokenUsage(prompt=len(logits.enc.input_ids)),
             raw=f"{render_calls(d.calls)}  # least sure: {d.weakest}",
+            unfamiliarity=unfamiliarity,
         )
 
     def close(self) -> None:
         self._model = None
+        self._signal = None
+
+
+def _signal(folder: Path, files: dict[str, str]) -> Any:
+    """The student's unfamiliarity measure, if its folder has one."""
+    from edgeagent.students.encoder.unfamiliarity import Unfamiliarity
+
+    name = files.get("unfamiliarity")
+    return Unfamiliarity.load(folder / name) if name and (folder / name).is_file() else None

@@ -1,0 +1,300 @@
+"""Making the encoder student's confidence mean something off its training distribution.
+
+Held-aside requests are chosen by *phrasing family* and *entity name* (:func:`split`), not at
+random: a random tenth of a generator's output shares its phrasings with the rest, and a
+confidence calibrated on it reads 0.95 where the truth off-distribution is 0.77. On those
+requests this module fits, in order:
+
+1. a softmax temperature for the least probable choice (the raw confidence);
+2. each unfamiliarity measure (:mod:`...unfamiliarity`) on the training requests' embeddings,
+   keeping the one whose AUROC at telling wrong from right on the held-aside requests is best;
+3. a logistic map of ``[logit(raw), unfamiliarity, no action]`` to the probability of being
+   right (Platt scaling with two more features; smoothed targets keep it finite).
+
+Every signal's AUROC, the ECE before and after, and the split are recorded in the student's
+manifest (``calibration.fitted_on``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from edgeagent.cases import Case
+from edgeagent.errors import ConfigError, ToolArgumentError, UnknownNameError
+from edgeagent.scoring import calls_match
+from edgeagent.students.encoder import unfamiliarity as unf
+from edgeagent.students.encoder.heads import Calibration, HeadSpec, decode
+from edgeagent.students.encoder.infer import Logits, predict
+from edgeagent.toolset import Toolset
+
+MIN_CALIBRATION_CASES = 50  # fewer and a fitted map is noise (say so, keep the identity)
+CLASS_KINDS = frozenset({"domain", "device_class", "state"})  # vocabularies of kinds, not names
+
+
+def share_of(key: str) -> float:
+    """A stable number in [0, 1) for a key (the same in every run and on every machine)."""
+    return int(hashlib.sha1(key.encode()).hexdigest()[:8], 16) / 2**32
+
+
+def entity_values(cases: Sequence[Case], toolset: Toolset, rare: float = 0.01) -> set[str]:
+    """The entity-like values the cases use (device names, objects, lists: not domains,
+    device classes or states) that at most ``rare`` of the cases name, lower-cased: the names
+    that may be held out (holding out the kitchen would hold out a tenth of a home)."""
+    from collections import Counter
+
+    entity_params = {
+        p.name
+        for t in toolset
+        for p in t.params
+        if p.vocab is not None and p.vocab.kind not in CLASS_KINDS
+    }
+    counts = Counter(
+        str(v).strip().lower()
+        for c in cases
+        for call in c.expected
+        for name, v in call.args.items()
+        if name in entity_params and isinstance(v, str) and v.strip().lower() not in {"all", "me"}
+    )
+    return {v for v, n in counts.items() if n <= rare * len(cases)}
+
+
+Band = tuple[float, float]
+
+
+class Bands:
+    """Where each phrasing family and entity name goes, by a stable hash of its key:
+    ``calibration`` (held aside to fit the confidence), ``test`` (held out of training and
+    calibration, to measure the gap), else ``train``. The same key always lands in the same
+    band, so a benchmark can regenerate the held-out families later."""
+
+    def __init__(self, families: float, names: float, test_families: float, test_names: float):
+        self.families = families
+        self.names = names
+        self.test_families = test_families
+        self.test_names = test_names
+
+    def family(self, key: str) -> str:
+        return _band(share_of("family:" + key), self.families, self.test_families)
+
+    def name(self, value: str) -> str:
+        return _band(share_of("name:" + value.strip().lower()), self.names, self.test_names)
+
+    def of(self, case: Case, entity: set[str]) -> str:
+        """A case's band: its family's, or a held-out name's if it says one."""
+        bands = {self.family(case.family)} if case.family is not None else {"train"}
+        said = {str(v).strip().lower() for e in case.expected for v in e.args.values()}
+        bands |= {self.name(v) for v in said & entity}
+        for band in ("test", "calibration"):
+            if band in bands:
+                return band
+        return "train"
+
+
+def _band(x: float, calibration: float, test: float) -> str:
+    if x < calibration:
+        return "calibration"
+    if x < calibration + test:
+        return "test"
+    return "train"
+
+
+def split(
+    cases: Sequence[Case],
+    toolset: Toolset,
+    *,
+    bands: Bands,
+    random_share: float,
+    seed: int,
+) -> tuple[list[Case], list[Case], list[Case]]:
+    """(training, calibration, test) by :class:`Bands`; cases without a family (a log, a case
+    file) are held aside for calibration at random with ``random_share``."""
+    import random
+
+    rng = random.Random(seed)
+    entity = entity_values(cases, toolset)
+    out: dict[str, list[Case]] = {"train": [], "calibration": [], "test": []}
+    for c in cases:
+        if c.family is None:
+            out["calibration" if rng.random() < random_share else "train"].append(c)
+        else:
+            out[bands.of(c, entity)].append(c)
+    return out["train"], out["calibration"], out["test"]
+
+
+@dataclass
+class Scored:
+    """A held-aside request through the student: its case and the heads' outputs."""
+
+    case: Case
+    logits: Logits
+
+
+def score(student: Any, tokenizer: Any, spec: HeadSpec, cases: Sequence[Case]) -> list[Scored]:
+    return [Scored(c, predict(student, tokenizer, spec, c.observation())) for c in cases]
+
+
+def outcomes_at(
+    scored: Sequence[Scored], spec: HeadSpec, toolset: Toolset, temperature: float
+) -> list[tuple[bool, float, bool]]:
+    """(right?, raw confidence at ``temperature``, decided no action?) per request."""
+    out = []
+    at = Calibration(temperature=temperature)
+    for s in scored:
+        lg, obs = s.logits, s.case.observation()
+        d = decode(spec, lg.enc, lg.tools, lg.classes, lg.spans, toolset, obs, at)
+        try:
+            calls = toolset.validate_calls(d.calls, obs)
+            ok = calls_match(s.case.expected_dicts(), calls, s.case.match)
+        except (UnknownNameError, ToolArgumentError):
+            ok = False  # an invalid decision is simply wrong
+        out.append((ok, d.raw_confidence, not d.calls))
+    return out
+
+
+GRID = tuple(round(0.5 * 1.25**i, 3) for i in range(14))  # 0.5 .. ~9.1
+
+
+def fit_temperature(
+    pairs_at: Callable[[float], Sequence[tuple[bool, float]]], grid: Sequence[float] = GRID
+) -> float:
+    """The temperature whose confidences best predict correctness: the least binary
+    log-loss of ``pairs_at(T)`` (each decision's (right?, confidence) at T) over the grid."""
+    best, best_loss = 1.0, math.inf
+    eps = 1e-6
+    for t in grid:
+        pairs = pairs_at(t)
+        loss = -float(
+            np.mean([math.log(max(c, eps)) if ok else math.log(max(1 - c, eps)) for ok, c in pairs])
+        )
+        if loss < best_loss:
+            best, best_loss = t, loss
+    return best
+
+
+def fit_logistic(
+    x: np.ndarray, right: np.ndarray, iterations: int = 100, l2: float = 1e-3
+) -> np.ndarray:
+    """Logistic regression of correctness on the columns of ``x`` (a bias column included by
+    the caller), with Platt's smoothed targets (``(N+ + 1) / (N+ + 2)`` for right,
+    ``1 / (N- + 2)`` for wrong) so that (nearly) separable data keep the fit finite; Newton
+    steps with step halving and a little ridge."""
+    n_pos, n_neg = int(right.sum()), int((~right).sum())
+    y = np.where(right, (n_pos + 1) / (n_pos + 2), 1 / (n_neg + 2))
+
+    def loss(w: np.ndarray) -> float:
+        z = x @ w
+        return float(np.sum(np.logaddexp(0, z) - y * z) + l2 * w @ w)
+
+    w = np.zeros(x.shape[1])
+    w[0] = 1.0
+    for _ in range(iterations):
+        p = 1 / (1 + np.exp(-np.clip(x @ w, -50, 50)))
+        grad = x.T @ (p - y) + 2 * l2 * w
+        hess = (x * (p * (1 - p))[:, None]).T @ x + 2 * l2 * np.eye(len(w))
+        step = np.linalg.solve(hess, grad)
+        scale, before = 1.0, loss(w)
+        while scale > 1e-4 and loss(w - scale * step) > before:
+            scale /= 2
+        w = w - scale * step
+        if np.abs(scale * step).max() < 1e-9:
+            break
+    return w
+
+
+def fit_platt(pairs: Sequence[tuple[bool, float]], iterations: int = 100) -> tuple[float, float]:
+    """Logistic regression of correctness on ``logit(confidence)``: the Platt map ``(a, b)``."""
+    if not pairs:
+        return (1.0, 0.0)
+    c = np.clip(np.array([p for _, p in pairs], dtype=float), 1e-6, 1 - 1e-6)
+    x = np.stack([np.log(c / (1 - c)), np.ones_like(c)], axis=1)
+    right = np.array([ok for ok, _ in pairs], dtype=bool)
+    w = fit_logistic(x, right, iterations, l2=0.0)
+    return (float(w[0]), float(w[1]))
+
+
+def auroc(scores: Sequence[float], right: Sequence[bool]) -> float | None:
+    from edgeagent.evaluation.metrics import auroc as _auroc
+
+    value = _auroc(list(scores), list(right))
+    return None if value is None else round(float(value), 4)
+
+
+def ece(pairs: Sequence[tuple[bool, float]]) -> float:
+    from edgeagent.evaluation.metrics import ece as _ece
+
+    return round(float(_ece([c for _, c in pairs], [ok for ok, _ in pairs]) or 0.0), 4)
+
+
+def fit_signals(
+    train_logits: Sequence[Logits],
+    train_labels: Sequence[int],
+    scored: Sequence[Scored],
+    spec: HeadSpec,
+    toolset: Toolset,
+    *,
+    method: str = "auto",
+    seed: int = 0,
+) -> tuple[Calibration, unf.Unfamiliarity | None, dict[str, Any]]:
+    """The calibration and unfamiliarity measure fitted on held-aside requests (``scored``),
+    the measures fitted on training requests' outputs; returns the figures too."""
+    if len(scored) < MIN_CALIBRATION_CASES:
+        raise ConfigError(
+            f"only {len(scored)} held-aside requests to calibrate the confidence on; at least"
+            f" {MIN_CALIBRATION_CASES} are needed (give more teacher data, or more phrasing"
+            " families in the sentence files)"
+        )
+    temperature = fit_temperature(
+        lambda t: [(ok, c) for ok, c, _ in outcomes_at(scored, spec, toolset, t)]
+    )
+    outcomes = outcomes_at(scored, spec, toolset, temperature)
+    right = np.array([ok for ok, _, _ in outcomes], dtype=bool)
+    raw = np.clip(np.array([c for _, c, _ in outcomes]), 1e-6, 1 - 1e-6)
+    noop = np.array([float(n) for _, _, n in outcomes])
+    figures: dict[str, Any] = {
+        "cases": len(scored),
+        "held_aside_accuracy": round(float(right.mean()), 4),
+        "auroc": {"raw_confidence": auroc(raw.tolist(), right.tolist())},
+    }
+    pooled = np.stack([lg.pooled for lg in train_logits])
+    tools = np.stack([lg.tools[0] for lg in train_logits])
+    held_pooled = np.stack([s.logits.pooled for s in scored])
+    held_tools = np.stack([s.logits.tools[0] for s in scored])
+    candidates = unf.METHODS if method == "auto" else (() if method == "none" else (method,))
+    best: tuple[float, unf.Unfamiliarity, np.ndarray] | None = None
+    for name in candidates:
+        model = unf.fit(name, pooled, tools, train_labels, seed=seed)  # type: ignore[arg-type]
+        u = np.array(
+            [
+                unf.to_unit(r, model.quantiles)
+                for r in unf.raw_scores(model, held_pooled, held_tools)
+            ]
+        )
+        score_ = auroc((1.0 - u).tolist(), right.tolist()) or 0.0
+        figures["auroc"][f"unfamiliarity_{name}"] = score_
+        if best is None or score_ > best[0]:
+            best = (score_, model, u)
+    u = best[2] if best is not None else np.zeros(len(scored))
+    x = np.stack([np.log(raw / (1 - raw)), np.ones_like(raw), u, noop], axis=1)
+    w = fit_logistic(x, right)
+    calibration = Calibration(
+        temperature=temperature,
+        platt=(float(w[0]), float(w[1])),
+        unfamiliarity=float(w[2]),
+        noop=float(w[3]),
+    )
+    final = [
+        calibration.confidence(float(r), float(ui), bool(n))
+        for r, ui, n in zip(raw, u, noop, strict=True)
+    ]
+    figures["auroc"]["calibrated"] = auroc(final, right.tolist())
+    figures["unfamiliarity"] = best[1].method if best is not None else None
+    figures["ece_raw"] = ece(list(zip(right.tolist(), raw.tolist(), strict=True)))
+    figures["ece"] = ece(list(zip(right.tolist(), final, strict=True)))
+    calibration.fitted_on = figures
+    return calibration, best[1] if best is not None else None, figures
