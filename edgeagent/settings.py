@@ -7,6 +7,7 @@
 | ``EDGEAGENT_HOME`` | the user's data: trained students (default: ``$XDG_DATA_HOME/edgeagent``) |
 | ``EDGEAGENT_DATA`` | the shared benchmark data (default: ``../shared/data`` beside the repository) |
 | ``EDGEAGENT_KV_CACHE_MB`` | most disk the GGUF brain's saved prompt states take (512) |
+| ``EDGEAGENT_TOOLKITS`` | toolkits by import path before they are packaged, as JSON: ``{"greenhouse": "greenhouse:GreenhouseToolkit"}`` |
 | ``EDGEAGENT_MQTT_URL`` | the broker of ``--world mqtt`` (default ``mqtt://127.0.0.1:1883``) |
 | ``EDGEAGENT_HA_URL``, ``EDGEAGENT_HA_TOKEN`` | the Home Assistant of ``--world homeassistant`` |
 | ``EDGEAGENT_CLOUD_*`` | the cloud endpoint (:class:`~edgeagent.brains.cloud.CloudSettings`) |
@@ -39,6 +40,10 @@ class Settings(BaseSettings):
     home: Path | None = Field(default=None, description="The user's trained students")
     data: Path | None = Field(default=None, description="The shared benchmark data")
     kv_cache_mb: float = Field(default=512.0, ge=0, description="Saved prompt states, at most")
+    toolkits: dict[str, str] = Field(
+        default_factory=dict,
+        description="Toolkits by name -> 'module:Class', besides the edgeagent.tools entry points",
+    )
     mqtt_url: str | None = Field(default=None, description="The MQTT world's broker")
     ha_url: str | None = Field(default=None, description="The Home Assistant world's server")
     ha_token: SecretStr | None = Field(default=None, description="A long-lived HA access token")

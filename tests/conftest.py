@@ -21,14 +21,17 @@ REPO = Path(__file__).resolve().parents[1]
 
 @pytest.fixture(scope="session", autouse=True)
 def _isolated_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """Saved KV states go to a fresh folder, so tests neither read nor fill the user's cache."""
-    old = os.environ.get("EDGEAGENT_CACHE")
+    """Saved KV states, built models and registered students go to fresh folders, so tests
+    neither read nor fill the user's."""
+    old = {k: os.environ.get(k) for k in ("EDGEAGENT_CACHE", "EDGEAGENT_HOME")}
     os.environ["EDGEAGENT_CACHE"] = str(tmp_path_factory.mktemp("cache"))
+    os.environ["EDGEAGENT_HOME"] = str(tmp_path_factory.mktemp("home"))
     yield
-    if old is None:
-        os.environ.pop("EDGEAGENT_CACHE", None)
-    else:
-        os.environ["EDGEAGENT_CACHE"] = old
+    for key, value in old.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
 
 
 # The shared benchmark data (``../shared/data`` beside the repository, or $EDGEAGENT_DATA).

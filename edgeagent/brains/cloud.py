@@ -25,6 +25,11 @@ from edgeagent.errors import BrainError, BrainOutputError, ConfigError, MissingD
 from edgeagent.tool import Tool
 from edgeagent.toolset import Toolset
 
+PARAPHRASE_INSTRUCTIONS = (
+    "Rewrite the user's request {n} different ways that people really say such a thing to a "
+    "voice assistant (casual, indirect, short or long, spoken). Keep what it asks for, with the "
+    "same names and numbers. Answer with one rewording per line and nothing else."
+)
 CLOUD_INSTRUCTIONS = (
     "You are the cloud decision module of an agent on a small device. Use the tools to carry "
     "out the user's request: call the tools needed, in order, with only the arguments the "
@@ -186,6 +191,25 @@ class CloudBrain(BaseBrain):
         if observation.event is not None:
             text += f" (event: {observation.event.model_dump_json()})"
         return [SystemMessage(system), HumanMessage(text)]
+
+    def paraphrase(self, text: str, n: int) -> list[str]:
+        """``n`` rewordings of a request by the chat model (for distillation data); an error
+        from the model is a :class:`BrainError`."""
+        from langchain_core.messages import HumanMessage, SystemMessage
+
+        system = SystemMessage(PARAPHRASE_INSTRUCTIONS.format(n=n))
+        try:
+            reply = self.chat_model.invoke([system, HumanMessage(text)])
+        except Exception as exc:
+            raise BrainError(f"{type(exc).__name__}: {exc}", retryable=is_retryable(exc)) from exc
+        content = reply.content if isinstance(reply.content, str) else str(reply.content)
+        seen, out = {text.strip().lower()}, []
+        for line in content.splitlines():
+            cleaned = line.strip().lstrip("-*•0123456789.) ").strip().strip('"')
+            if cleaned and cleaned.lower() not in seen:
+                seen.add(cleaned.lower())
+                out.append(cleaned)
+        return out[:n]
 
     def propose(self, observation: Observation, toolset: Toolset) -> Proposal:
         bound = self._bind(toolset)

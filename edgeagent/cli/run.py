@@ -190,10 +190,20 @@ def tools(
     table.add_column("arguments")
     table.add_column("description")
     for t in toolset:
-        args = ", ".join(
-            f"{p.name}{'' if p.required else '?'}: {p.type}"
-            + (f" ∈ {p.vocab.kind}" if p.vocab else "")
-            for p in t.params
-        )
+        args = ", ".join(_describe(p) for p in t.params)
         table.add_row(t.name, t.risk.value, args, t.description)
     console.print(table)
+
+
+def _describe(p: Any) -> str:
+    """``name?: type`` and where its values come from: a vocabulary, choices or bounds."""
+    text = f"{p.name}{'' if p.required else '?'}: {p.type}"
+    if p.choices:
+        return text + " ∈ {" + ", ".join(p.choices) + "}"
+    if p.vocab:
+        text += f" ∈ {p.vocab.kind}" + (" or words said" if p.vocab.from_utterance else "")
+    if p.minimum is not None or p.maximum is not None:
+        lo = "" if p.minimum is None else f"{p.minimum:g}"
+        hi = "" if p.maximum is None else f"{p.maximum:g}"
+        text += f" in [{lo}, {hi}]"
+    return text

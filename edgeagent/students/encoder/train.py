@@ -222,9 +222,23 @@ def train_encoder(
         )
         calibration = Calibration()
     spec = settings.heads
+    if init is not None:
+        wanted = {e.tool for c in cases for e in c.expected}
+        missing = sorted(wanted - set(spec.tools))
+        if missing:
+            raise ConfigError(
+                f"the student in {init} was trained for {', '.join(spec.suites)}: its heads have"
+                f" no place for {', '.join(missing[:8])}{' ...' if len(missing) > 8 else ''}."
+                " Train a new student for these tools (leave out --init)"
+            )
     examples, skipped = featurize(spec, tokenizer, toolset, train_cases)
-    if not examples:
-        raise ConfigError("none of the teacher cases fits the student's heads")
+    if len(examples) < config.batch_size:
+        raise ConfigError(
+            f"only {len(examples)} training examples fit the student ({len(held)} more held aside"
+            f" to calibrate on, {skipped} do not fit its heads); at least {config.batch_size} (one"
+            " batch) are needed: draw more from the sentence files (--generated), log more cloud"
+            " answers, or lower --batch"
+        )
     start = time.perf_counter()
     losses = optimize(student, examples, config, tokenizer.pad_token_id or 0, progress=progress)
     train_s = time.perf_counter() - start
