@@ -19,6 +19,7 @@ from edgeagent.cli._common import (
     WorldOpt,
     app,
     console,
+    err_console,
     user_errors,
 )
 from edgeagent.datamodel import Observation, StepResult
@@ -93,11 +94,16 @@ def run(
         confirm=_ask if sys.stdin.isatty() else None,
     )
     interactive = input is None and sys.stdin.isatty()
+    chosen = f"brain [cyan]{local.name}[/]" + _origin(local)
+    if routing.policy is not None:
+        chosen += f" · policy {routing.policy.name} · cloud {cloud or 'none'}"
     if interactive:
         console.print(
-            f"[bold]edgeagent[/] {world} · brain [cyan]{routing.brain.name}[/] · "
-            f"log {telemetry.path}\nType a request (empty line or Ctrl-D to quit)."
+            f"[bold]edgeagent[/] {world} · {chosen} · log {telemetry.path}\n"
+            "Type a request (empty line or Ctrl-D to quit)."
         )
+    else:
+        err_console.print(f"edgeagent {world} · {chosen}")
     source: Iterator[Observation] | Path = (
         _prompt_loop() if interactive else iter_observations(input or sys.stdin)
     )
@@ -119,6 +125,19 @@ def run(
             close = getattr(w, "close", None)
             if close is not None:
                 close()
+
+
+def _origin(brain: Any) -> str:
+    """Where a local brain's model comes from (a student folder, a model file), for people."""
+    from edgeagent.students import BUNDLED_DIR, is_student_folder
+
+    path = getattr(brain, "model_path", None)
+    if path is None:
+        return ""
+    if is_student_folder(path):
+        shipped = BUNDLED_DIR in Path(path).resolve().parents
+        return f" (student {'shipped with edgeagent' if shipped else 'in ' + str(path)})"
+    return f" (model {path})"
 
 
 def _ask(call: Any, reason: str) -> bool:

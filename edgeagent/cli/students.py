@@ -107,6 +107,14 @@ def distill(
         Optional[str],  # noqa: UP045
         typer.Option(help="lm without LoRA: also write this quantization (default Q8_0)."),
     ] = None,
+    setting: Annotated[
+        Optional[list[str]],  # noqa: UP045
+        typer.Option(
+            "--set",
+            help="Any other training option of the kind, KEY=VALUE (e.g. test_families=0.1);"
+            " repeatable.",
+        ),
+    ] = None,
 ) -> None:
     """Distill teacher decisions into a student folder (``student.json`` + weights).
 
@@ -136,6 +144,11 @@ def distill(
         if v is not None
     }  # fmt: skip
     options["seed"] = seed
+    for item in setting or []:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise fail(f"--set takes KEY=VALUE, not {item!r}")
+        options[key.strip()] = value.strip()
     command = " ".join(["edgeagent", *map(shlex.quote, sys.argv[1:])])
     worlds = list(world or [])
     with user_errors():

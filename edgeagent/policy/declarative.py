@@ -11,6 +11,7 @@ the cloud, what may run offline, the cloud call's limits). Code policies plug in
 from __future__ import annotations
 
 import fnmatch
+import random
 from pathlib import Path
 from typing import Literal
 
@@ -87,6 +88,11 @@ class PolicyConfig(BaseModel):
         default=False, description="Decisions with several calls always go to the cloud"
     )
     escalate_invalid: bool = True
+    collect: Probability = Field(
+        default=0.0,
+        description="Share of decisions sent to the cloud whatever their confidence, so that "
+        "its answers are logged as teacher examples (1: every request)",
+    )
     max_unfamiliarity: Probability | None = Field(
         default=None,
         ge=0,
@@ -129,9 +135,12 @@ def _glob(name: str, patterns: list[str]) -> bool:
 class DeclarativePolicy:
     """A :class:`PolicyConfig` put to work (see the module docstring)."""
 
-    def __init__(self, config: PolicyConfig | None = None) -> None:
+    def __init__(
+        self, config: PolicyConfig | None = None, *, rng: random.Random | None = None
+    ) -> None:
         self.config = config or PolicyConfig()
         self.name = self.config.name
+        self.rng = rng or random.Random()  # draws the decisions ``collect`` samples
 
     @classmethod
     def from_file(cls, path: str | Path) -> DeclarativePolicy:
@@ -226,6 +235,8 @@ class DeclarativePolicy:
         forced = self.always_cloud(decision)
         if forced:
             return Escalation(trigger="always_cloud", rule=forced[0], detail=forced[1], **common)
+        if self.config.collect and self.rng.random() < self.config.collect:
+            return Escalation(trigger="sampled", **common)
         limit = self.config.max_unfamiliarity
         if limit is not None and (decision.unfamiliarity or 0.0) > limit:
             return Escalation(trigger="unfamiliar", needed=limit, **common)

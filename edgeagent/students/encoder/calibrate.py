@@ -19,11 +19,12 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from pydantic import BaseModel, ConfigDict
 
 from edgeagent.cases import Case
 from edgeagent.errors import ConfigError, ToolArgumentError, UnknownNameError
@@ -64,26 +65,42 @@ def entity_values(cases: Sequence[Case], toolset: Toolset, rare: float = 0.01) -
     return {v for v, n in counts.items() if n <= rare * len(cases)}
 
 
-Band = tuple[float, float]
+class Bands(BaseModel):
+    """Where each phrasing family and entity name goes: a stable hash of its key below the
+    first cut goes to ``calibration`` (held aside to fit the confidence), below the second to
+    ``test`` (kept out of training and calibration, to measure the gap), else to ``train``.
+    The cuts are recorded in the student's manifest, so a benchmark can tell later which
+    families and names the student never saw."""
 
+    model_config = ConfigDict(frozen=True)
 
-class Bands:
-    """Where each phrasing family and entity name goes, by a stable hash of its key:
-    ``calibration`` (held aside to fit the confidence), ``test`` (held out of training and
-    calibration, to measure the gap), else ``train``. The same key always lands in the same
-    band, so a benchmark can regenerate the held-out families later."""
+    families: tuple[float, float] = (0.0, 0.0)
+    names: tuple[float, float] = (0.0, 0.0)
 
-    def __init__(self, families: float, names: float, test_families: float, test_names: float):
-        self.families = families
-        self.names = names
-        self.test_families = test_families
-        self.test_names = test_names
+    @classmethod
+    def fit(
+        cls,
+        family_keys: Iterable[str],
+        name_values: Iterable[str],
+        *,
+        families: float,
+        test_families: float,
+        names: float,
+        test_names: float,
+    ) -> Bands:
+        """Cuts that put (rounding up) ``families`` of the families in calibration and
+        ``test_families`` in test, the same for names: exact shares even for a toolkit with
+        a dozen families, where a fixed hash threshold would be lumpy."""
+        return cls(
+            families=_cuts(["family:" + k for k in family_keys], families, test_families),
+            names=_cuts(["name:" + v for v in name_values], names, test_names),
+        )
 
     def family(self, key: str) -> str:
-        return _band(share_of("family:" + key), self.families, self.test_families)
+        return _band(share_of("family:" + key), self.families)
 
     def name(self, value: str) -> str:
-        return _band(share_of("name:" + value.strip().lower()), self.names, self.test_names)
+        return _band(share_of("name:" + value.strip().lower()), self.names)
 
     def of(self, case: Case, entity: set[str]) -> str:
         """A case's band: its family's, or a held-out name's if it says one."""
@@ -96,10 +113,23 @@ class Bands:
         return "train"
 
 
-def _band(x: float, calibration: float, test: float) -> str:
-    if x < calibration:
+def _cuts(keys: Iterable[str], first: float, second: float) -> tuple[float, float]:
+    shares = sorted({share_of(k) for k in keys})
+    if not shares:
+        return (0.0, 0.0)
+
+    def cut(count: int) -> float:
+        return shares[count] if count < len(shares) else 1.0
+
+    a = math.ceil(first * len(shares))
+    b = a + math.ceil(second * len(shares))
+    return (cut(a), cut(b))
+
+
+def _band(x: float, cuts: tuple[float, float]) -> str:
+    if x < cuts[0]:
         return "calibration"
-    if x < calibration + test:
+    if x < cuts[1]:
         return "test"
     return "train"
 
@@ -108,23 +138,44 @@ def split(
     cases: Sequence[Case],
     toolset: Toolset,
     *,
-    bands: Bands,
+    families: float,
+    test_families: float,
+    names: float,
+    test_names: float,
     random_share: float,
     seed: int,
-) -> tuple[list[Case], list[Case], list[Case]]:
-    """(training, calibration, test) by :class:`Bands`; cases without a family (a log, a case
-    file) are held aside for calibration at random with ``random_share``."""
+) -> tuple[list[Case], list[Case], list[Case], Bands]:
+    """(training, calibration, test, the bands) as :class:`Bands` says; cases without a
+    family (a log, a case file) are held aside for calibration at random with
+    ``random_share``. When families and names give fewer than :data:`MIN_CALIBRATION_CASES`
+    (a toolkit with few phrasing families), random training cases make up the difference:
+    calibrating on them is i.i.d., and the figures say so (``random_calibration``)."""
     import random
 
     rng = random.Random(seed)
     entity = entity_values(cases, toolset)
+    bands = Bands.fit(
+        {c.family for c in cases if c.family is not None},
+        entity,
+        families=families,
+        test_families=test_families,
+        names=names,
+        test_names=test_names,
+    )
     out: dict[str, list[Case]] = {"train": [], "calibration": [], "test": []}
     for c in cases:
         if c.family is None:
             out["calibration" if rng.random() < random_share else "train"].append(c)
         else:
             out[bands.of(c, entity)].append(c)
-    return out["train"], out["calibration"], out["test"]
+    short = MIN_CALIBRATION_CASES - len(out["calibration"])
+    if short > 0 and (families or names or random_share):
+        pool = out["train"]
+        rng.shuffle(pool)
+        take = min(short, len(pool) // 5)
+        out["calibration"] += pool[:take]
+        out["train"] = pool[take:]
+    return out["train"], out["calibration"], out["test"], bands
 
 
 @dataclass

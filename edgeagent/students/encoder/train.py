@@ -28,7 +28,6 @@ from edgeagent.errors import ConfigError
 from edgeagent.students import StudentManifest
 from edgeagent.students.encoder.calibrate import (
     MIN_CALIBRATION_CASES,
-    Bands,
     ece,
     fit_logistic,
     fit_signals,
@@ -197,10 +196,13 @@ def train_encoder(
     torch.manual_seed(config.seed)
     if config.threads:
         torch.set_num_threads(config.threads)
-    train_cases, held, test = split(
+    train_cases, held, test, bands = split(
         cases,
         toolset,
-        bands=bands_of(config),
+        families=config.holdout_families,
+        test_families=config.test_families,
+        names=config.holdout_names,
+        test_names=config.test_names,
         random_share=config.holdout,
         seed=config.seed,
     )
@@ -247,6 +249,7 @@ def train_encoder(
         "skipped": skipped,
         "held_aside": len(held),
         "held_out_for_tests": len(test),
+        "bands": bands.model_dump(mode="json"),
         "steps": config.steps,
         "train_s": round(train_s, 1),
         "s_per_step": round(train_s / config.steps, 3),
@@ -309,13 +312,6 @@ def optimize(
         config,
         after_step=(lambda _step: after_step()) if after_step is not None else None,
         progress=progress,
-    )
-
-
-def bands_of(config: EncoderTrainConfig) -> Bands:
-    """The family and name bands a training configuration holds out."""
-    return Bands(
-        config.holdout_families, config.holdout_names, config.test_families, config.test_names
     )
 
 
