@@ -282,6 +282,71 @@ def ece(pairs: Sequence[tuple[bool, float]]) -> float:
     return round(float(_ece([c for _, c in pairs], [ok for ok, _ in pairs]) or 0.0), 4)
 
 
+@dataclass
+class HeldAside:
+    """The held-aside requests at the fitted temperature: right or wrong, raw confidence, and
+    whether the decision was to do nothing."""
+
+    temperature: float
+    right: np.ndarray
+    raw: np.ndarray
+    noop: np.ndarray
+
+
+def held_aside(scored: Sequence[Scored], spec: HeadSpec, toolset: Toolset) -> HeldAside:
+    """Fit the temperature on the held-aside requests and read them at it (too few of them
+    is a clear error)."""
+    if len(scored) < MIN_CALIBRATION_CASES:
+        raise ConfigError(
+            f"only {len(scored)} held-aside requests to calibrate the confidence on; at least"
+            f" {MIN_CALIBRATION_CASES} are needed (give more teacher data, or more phrasing"
+            " families in the sentence files)"
+        )
+    temperature = fit_temperature(
+        lambda t: [(ok, c) for ok, c, _ in outcomes_at(scored, spec, toolset, t)]
+    )
+    outcomes = outcomes_at(scored, spec, toolset, temperature)
+    return HeldAside(
+        temperature,
+        np.array([ok for ok, _, _ in outcomes], dtype=bool),
+        np.clip(np.array([c for _, c, _ in outcomes]), 1e-6, 1 - 1e-6),
+        np.array([float(n) for _, _, n in outcomes]),
+    )
+
+
+def fit_map(
+    held: HeldAside, unfamiliarity: np.ndarray | None
+) -> tuple[Calibration, dict[str, Any]]:
+    """The logistic map of ``[logit(raw), unfamiliarity, no action]`` fitted on the held-aside
+    requests (without a measure, its weight stays 0), with the figures of the fit."""
+    u = unfamiliarity if unfamiliarity is not None else np.zeros(len(held.raw))
+    raw, noop, right = held.raw, held.noop, held.right
+    x = np.stack([np.log(raw / (1 - raw)), np.ones_like(raw), u, noop], axis=1)
+    w = fit_logistic(x, right)
+    calibration = Calibration(
+        temperature=held.temperature,
+        platt=(float(w[0]), float(w[1])),
+        unfamiliarity=float(w[2]) if unfamiliarity is not None else 0.0,
+        noop=float(w[3]),
+    )
+    final = [
+        calibration.confidence(float(r), float(ui), bool(n))
+        for r, ui, n in zip(raw, u, noop, strict=True)
+    ]
+    figures = {
+        "cases": len(raw),
+        "held_aside_accuracy": round(float(right.mean()), 4),
+        "auroc": {
+            "raw_confidence": auroc(raw.tolist(), right.tolist()),
+            "calibrated": auroc(final, right.tolist()),
+        },
+        "ece_raw": ece(list(zip(right.tolist(), raw.tolist(), strict=True))),
+        "ece": ece(list(zip(right.tolist(), final, strict=True))),
+    }
+    calibration.fitted_on = figures
+    return calibration, figures
+
+
 def fit_signals(
     train_logits: Sequence[Logits],
     train_labels: Sequence[int],
@@ -294,30 +359,14 @@ def fit_signals(
 ) -> tuple[Calibration, unf.Unfamiliarity | None, dict[str, Any]]:
     """The calibration and unfamiliarity measure fitted on held-aside requests (``scored``),
     the measures fitted on training requests' outputs; returns the figures too."""
-    if len(scored) < MIN_CALIBRATION_CASES:
-        raise ConfigError(
-            f"only {len(scored)} held-aside requests to calibrate the confidence on; at least"
-            f" {MIN_CALIBRATION_CASES} are needed (give more teacher data, or more phrasing"
-            " families in the sentence files)"
-        )
-    temperature = fit_temperature(
-        lambda t: [(ok, c) for ok, c, _ in outcomes_at(scored, spec, toolset, t)]
-    )
-    outcomes = outcomes_at(scored, spec, toolset, temperature)
-    right = np.array([ok for ok, _, _ in outcomes], dtype=bool)
-    raw = np.clip(np.array([c for _, c, _ in outcomes]), 1e-6, 1 - 1e-6)
-    noop = np.array([float(n) for _, _, n in outcomes])
-    figures: dict[str, Any] = {
-        "cases": len(scored),
-        "held_aside_accuracy": round(float(right.mean()), 4),
-        "auroc": {"raw_confidence": auroc(raw.tolist(), right.tolist())},
-    }
+    held = held_aside(scored, spec, toolset)
     pooled = np.stack([lg.pooled for lg in train_logits])
     tools = np.stack([lg.tools[0] for lg in train_logits])
     held_pooled = np.stack([s.logits.pooled for s in scored])
     held_tools = np.stack([s.logits.tools[0] for s in scored])
     candidates = unf.METHODS if method == "auto" else (() if method == "none" else (method,))
     best: tuple[float, unf.Unfamiliarity, np.ndarray] | None = None
+    signals: dict[str, float | None] = {}
     for name in candidates:
         model = unf.fit(name, pooled, tools, train_labels, seed=seed)  # type: ignore[arg-type]
         u = np.array(
@@ -326,26 +375,11 @@ def fit_signals(
                 for r in unf.raw_scores(model, held_pooled, held_tools)
             ]
         )
-        score_ = auroc((1.0 - u).tolist(), right.tolist()) or 0.0
-        figures["auroc"][f"unfamiliarity_{name}"] = score_
+        score_ = auroc((1.0 - u).tolist(), held.right.tolist()) or 0.0
+        signals[f"unfamiliarity_{name}"] = score_
         if best is None or score_ > best[0]:
             best = (score_, model, u)
-    u = best[2] if best is not None else np.zeros(len(scored))
-    x = np.stack([np.log(raw / (1 - raw)), np.ones_like(raw), u, noop], axis=1)
-    w = fit_logistic(x, right)
-    calibration = Calibration(
-        temperature=temperature,
-        platt=(float(w[0]), float(w[1])),
-        unfamiliarity=float(w[2]),
-        noop=float(w[3]),
-    )
-    final = [
-        calibration.confidence(float(r), float(ui), bool(n))
-        for r, ui, n in zip(raw, u, noop, strict=True)
-    ]
-    figures["auroc"]["calibrated"] = auroc(final, right.tolist())
+    calibration, figures = fit_map(held, best[2] if best is not None else None)
+    figures["auroc"].update(signals)
     figures["unfamiliarity"] = best[1].method if best is not None else None
-    figures["ece_raw"] = ece(list(zip(right.tolist(), raw.tolist(), strict=True)))
-    figures["ece"] = ece(list(zip(right.tolist(), final, strict=True)))
-    calibration.fitted_on = figures
     return calibration, best[1] if best is not None else None, figures

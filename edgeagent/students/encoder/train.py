@@ -28,11 +28,9 @@ from edgeagent.errors import ConfigError
 from edgeagent.students import StudentManifest
 from edgeagent.students.encoder.calibrate import (
     MIN_CALIBRATION_CASES,
-    ece,
-    fit_logistic,
+    fit_map,
     fit_signals,
-    fit_temperature,
-    outcomes_at,
+    held_aside,
     score,
     split,
 )
@@ -374,35 +372,10 @@ def refit(
 ) -> tuple[Calibration, dict[str, Any]]:
     """The calibration refitted on ``cases`` with a fixed unfamiliarity measure (or none)."""
     scored = score(student, tokenizer, spec, cases)
-    if len(scored) < MIN_CALIBRATION_CASES:
-        raise ConfigError(
-            f"only {len(scored)} cases to calibrate on; at least {MIN_CALIBRATION_CASES} are needed"
-        )
-    temperature = fit_temperature(
-        lambda t: [(ok, c) for ok, c, _ in outcomes_at(scored, spec, toolset, t)]
+    held = held_aside(scored, spec, toolset)
+    u = (
+        np.array([signal(s.logits.pooled, s.logits.tools[0]) for s in scored])
+        if signal is not None
+        else None
     )
-    outcomes = outcomes_at(scored, spec, toolset, temperature)
-    right = np.array([ok for ok, _, _ in outcomes], dtype=bool)
-    raw = np.clip(np.array([c for _, c, _ in outcomes]), 1e-6, 1 - 1e-6)
-    noop = np.array([float(n) for _, _, n in outcomes])
-    u = np.array([signal(s.logits.pooled, s.logits.tools[0]) if signal else 0.0 for s in scored])
-    x = np.stack([np.log(raw / (1 - raw)), np.ones_like(raw), u, noop], axis=1)
-    w = fit_logistic(x, right)
-    calibration = Calibration(
-        temperature=temperature,
-        platt=(float(w[0]), float(w[1])),
-        unfamiliarity=float(w[2]) if signal else 0.0,
-        noop=float(w[3]),
-    )
-    final = [
-        calibration.confidence(float(r), float(ui), bool(n))
-        for r, ui, n in zip(raw, u, noop, strict=True)
-    ]
-    figures = {
-        "cases": len(scored),
-        "held_aside_accuracy": round(float(right.mean()), 4),
-        "ece_raw": ece(list(zip(right.tolist(), raw.tolist(), strict=True))),
-        "ece": ece(list(zip(right.tolist(), final, strict=True))),
-    }
-    calibration.fitted_on = figures
-    return calibration, figures
+    return fit_map(held, u)
