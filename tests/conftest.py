@@ -7,6 +7,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from edgeagent.settings import settings
 from edgeagent.testing.lamps import LampKit, LampWorld
@@ -48,3 +50,17 @@ def lamp_kit() -> LampKit:
 @pytest.fixture
 def lamp_toolset(lamp_kit: LampKit) -> Toolset:
     return Toolset(lamp_kit.tools(), [lamp_kit.world])
+
+
+# Property-based tests: the `ci` profile (the default) runs 10,000 derandomized examples per
+# property (the fuzz tests check they did); `pytest --hypothesis-profile=dev` runs 500.
+_FUZZ = {
+    "derandomize": True,
+    "deadline": None,
+    "database": None,
+    "print_blob": True,
+    "suppress_health_check": list(HealthCheck),
+}
+hypothesis_settings.register_profile("ci", max_examples=10_000, **_FUZZ)
+hypothesis_settings.register_profile("dev", max_examples=500, **_FUZZ)
+hypothesis_settings.load_profile("ci")
