@@ -88,8 +88,10 @@ def build_local_brain(
     """A local brain: the named plugin; a student folder given as ``model`` (whatever its
     kind); the GGUF brain for a model or adapter file; else the best one shipped for
     ``suites`` (a student trained for them, else the zero-shot GGUF brain)."""
+    from edgeagent.cpu import configure
     from edgeagent.students import is_student_folder, load_brain
 
+    configure()  # before llama.cpp or torch loads: threads sleep, not spin, while waiting
     options: dict[str, Any] = {"adapter": adapter} if adapter is not None else {}
     if name is None and model is not None and is_student_folder(model):
         if adapter is not None:

@@ -7,6 +7,8 @@
 | ``EDGEAGENT_HOME`` | the user's data: trained students (default: ``$XDG_DATA_HOME/edgeagent``) |
 | ``EDGEAGENT_DATA`` | the shared benchmark data (default: ``../shared/data`` beside the repository) |
 | ``EDGEAGENT_KV_CACHE_MB`` | most disk the GGUF brain's saved prompt states take (512) |
+| ``EDGEAGENT_CPU_WAIT`` | ``passive`` (default): OpenMP threads sleep while they wait; ``runtime``: its default |
+| ``OMP_WAIT_POLICY`` | read, never overridden: the user's own OpenMP wait policy wins |
 | ``EDGEAGENT_CLOUD_*`` | the cloud endpoint (:class:`~edgeagent.brains.cloud.CloudSettings`) |
 
 Nothing else in edgeagent reads ``os.environ``: code asks :func:`settings` (read fresh each
@@ -16,6 +18,7 @@ call, so a test or a long-running process that changes the environment sees the 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -37,6 +40,13 @@ class Settings(BaseSettings):
     home: Path | None = Field(default=None, description="The user's trained students")
     data: Path | None = Field(default=None, description="The shared benchmark data")
     kv_cache_mb: float = Field(default=512.0, ge=0, description="Saved prompt states, at most")
+    cpu_wait: Literal["passive", "runtime"] = Field(
+        default="passive",
+        description="How llama.cpp's and torch's OpenMP threads wait (see edgeagent.cpu)",
+    )
+    omp_wait_policy: str | None = Field(
+        default=None, validation_alias="OMP_WAIT_POLICY", description="The user's own"
+    )
 
     @property
     def db_path(self) -> Path:

