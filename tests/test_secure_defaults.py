@@ -207,3 +207,17 @@ def test_shipped_policies_rate_limit_actuators() -> None:
         rule = build_policy(name).config.rate_limit
         assert rule.per_tool and rule.per_entity, name
         assert build_policy(name).config.confirm.risks == [Risk.SECURITY], name
+
+
+def test_the_readme_policy_lets_one_door_run_unattended(tmp_path: Path) -> None:
+    import re
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    (block,) = re.findall(r"```yaml\n(.*?)```", readme, flags=re.S)
+    mine = tmp_path / "my-policy.yaml"
+    mine.write_text(block)
+    toolset = build_toolset(["smart_home"])
+    side = ToolCall(tool="HassTurnOff", args={"name": "Side Door"})
+    agent = Agent(ScriptedBrain([side, UNLOCK_FRONT]), toolset, policy=build_policy(mine))
+    assert agent.step("unlock the side door").ok
+    assert not agent.step("unlock the front door").ok and front_door_locked(toolset)
