@@ -130,3 +130,58 @@ def test_huge_and_odd_requests_are_refused_or_cleaned_quickly(
     assert rows[3]["kind"] == "invalid"  # the cleaned words are no recorded request
     assert "markup" in (rows[4]["utterance"] or "")
     assert "input refused" in " ".join(out.split())
+
+
+def _read_until(fd: int, marker: bytes, timeout: float = 60.0) -> bytes:
+    import os
+    import select
+
+    seen, end = b"", time.monotonic() + timeout
+    while marker not in seen:
+        ready, _, _ = select.select([fd], [], [], max(0.0, end - time.monotonic()))
+        if not ready:
+            raise AssertionError(f"no {marker!r} on the terminal; saw {seen[-500:]!r}")
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:  # the other end closed
+            break
+        if not chunk:
+            break
+        seen += chunk
+    return seen
+
+
+@pytest.mark.parametrize("answer", [b"y", b"n"])
+def test_an_interactive_run_asks_on_the_terminal(
+    tmp_path: Path, answers: Path, answer: bytes
+) -> None:
+    """On a terminal, the person is asked before an unlock, and only a yes runs it."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    db = tmp_path / "log.db"
+    master, slave = pty.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-c", "from edgeagent.cli import app; app()", "run",
+         "--brain", f"replay:{answers}", "--db", str(db)],
+        stdin=slave, stdout=slave, stderr=slave, env={**os.environ, "COLUMNS": "200"},
+    )  # fmt: skip
+    os.close(slave)
+    try:
+        _read_until(master, b"you>")
+        os.write(master, b"unlock the front door\r")
+        asked = _read_until(master, b"y/N")
+        assert b"security" in asked and b"Front Door" in asked
+        os.write(master, answer + b"\r")
+        _read_until(master, b"you>")
+        os.write(master, b"\r")  # an empty line ends the run
+        assert proc.wait(timeout=30) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        os.close(master)
+    (row,) = read_decisions(db)
+    unlocked = row["changes"].get("lock.front_door.state") == ["locked", "unlocked"]
+    assert unlocked == (answer == b"y")

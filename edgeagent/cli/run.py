@@ -125,7 +125,11 @@ def _warn(text: str) -> None:
 
 
 def _ask(call: Any, reason: str) -> bool:
-    answer = console.input(f"[yellow]{reason}.[/] Run {call}? [y/N] ")
+    """Ask the person at the terminal; anything but yes (or no answer at all) is a no."""
+    try:
+        answer = console.input(f"[yellow]{escape(reason)}.[/] Run {escape(str(call))}? \\[y/N] ")
+    except (EOFError, KeyboardInterrupt, UnicodeDecodeError):
+        return False
     return answer.strip().lower() in ("y", "yes")
 
 
@@ -136,6 +140,9 @@ def _prompt_loop() -> Iterator[Observation]:
         except (EOFError, KeyboardInterrupt):
             console.print()
             return
+        except UnicodeDecodeError:
+            _warn("that line was not valid UTF-8; type it again")
+            continue
         if not text.strip():
             return
         yield Observation(utterance=text.strip())
