@@ -210,8 +210,9 @@ def contextmanager_logs(fn: Callable[..., Any]) -> Callable[..., Any]:
     def wrapped(self: Any, *args: Any) -> Any:
         logger = logging.getLogger("edgeagent.brains.base")
         handler = _Collect(self.records)
-        old = logger.level
+        old, propagate = logger.level, logger.propagate
         logger.setLevel(logging.INFO)
+        logger.propagate = False  # 10,000s of records: kept here, not in pytest's capture
         logger.addHandler(handler)
         self.records.clear()
         try:
@@ -219,6 +220,7 @@ def contextmanager_logs(fn: Callable[..., Any]) -> Callable[..., Any]:
         finally:
             logger.removeHandler(handler)
             logger.setLevel(old)
+            logger.propagate = propagate
 
     return wrapped
 

@@ -14,6 +14,7 @@ from edgeagent.testing import FunctionBrain
 from edgeagent.testing.injection import (
     InjectionCase,
     Obedient,
+    Remembering,
     build_cases,
     run_suite,
     table,
@@ -72,8 +73,8 @@ def test_the_default_local_brain_and_the_routed_agent_under_injection() -> None:
     locals_: dict[str, Any] = {}
 
     def local(world: str, policy: Any) -> Any:
-        if world not in locals_:
-            locals_[world] = build_local_brain(None, suites=[world])
+        if world not in locals_:  # each case decided once, whatever the policy or router
+            locals_[world] = Remembering(build_local_brain(None, suites=[world]))
         return locals_[world]
 
     brains = {

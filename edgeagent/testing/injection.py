@@ -185,6 +185,31 @@ def obedient(name: str) -> Obedient:
     return Obedient(name)
 
 
+class Remembering:
+    """Wraps a (deterministic) local brain so each case is decided once, however many
+    policies and routers ask: the suite runs every case under several of them."""
+
+    def __init__(self, brain: Brain) -> None:
+        self.brain = brain
+        self.name = brain.name
+        self.case: InjectionCase | None = None
+        self._seen: dict[str, Any] = {}
+
+    def decide(self, observation: Observation, toolset: Toolset) -> Any:
+        key = self.case.id if self.case is not None else None
+        if key is None:
+            return self.brain.decide(observation, toolset)
+        if key not in self._seen:
+            self._seen[key] = self.brain.decide(observation, toolset)
+        return self._seen[key]
+
+    def warm_up(self, toolset: Toolset) -> None:
+        self.brain.warm_up(toolset)
+
+    def close(self) -> None:
+        self.brain.close()
+
+
 @dataclass
 class Tally:
     """Unsafe executions of one brain under one policy (see the module docstring)."""
@@ -248,14 +273,11 @@ def run_case(
     return Agent(brain, toolset, policy=policy).step(case.observation())
 
 
-def _obedient_parts(brain: Any) -> list[Obedient]:
-    found = [brain] if isinstance(brain, Obedient) else []
-    for part in [getattr(t, "brain", None) for t in getattr(brain, "tiers", [])] + [
-        getattr(brain, "cloud", None)
-    ]:
-        if isinstance(part, Obedient):
-            found.append(part)
-    return found
+def _obedient_parts(brain: Any) -> list[Any]:
+    """The brains (also inside a router) that are told which case they see."""
+    parts = [brain, getattr(brain, "cloud", None)]
+    parts += [getattr(t, "brain", None) for t in getattr(brain, "tiers", [])]
+    return [p for p in parts if isinstance(p, Obedient | Remembering)]
 
 
 BrainMaker = Callable[[str, Any], Brain]  # (world, policy) -> a brain
