@@ -1,8 +1,8 @@
 """A busy device: decision latency with another CPU-bound process on the same cores.
 
 For each local brain (the LM student on llama.cpp, the encoder student on torch) and each
-setup (before the fix: OpenMP's default wait, threads = cores; after: passive waits, threads
-chosen by the load), the same decision ("turn on the kitchen light") is timed in a fresh
+setup (before the fix: OpenMP's default wait; after: passive waits; and, for llama.cpp, one
+thread instead of one per core), the same decision ("turn on the kitchen light") is timed in a fresh
 process three times: on its own, with a plain busy loop running, and with a second agent of
 the same kind deciding in a loop. A decision may take at most 3x its time on its own.
 
@@ -27,10 +27,10 @@ from pathlib import Path
 HERE = Path(__file__).resolve()
 REQUEST = "turn on the kitchen light"
 SETUPS = {
-    # name: (environment, GGUF threads option)
+    # name: (environment, GGUF threads)
     "before (OpenMP default wait, threads = cores)": ({"EDGEAGENT_CPU_WAIT": "runtime"}, "cores"),
-    "passive wait, threads = cores": ({}, "cores"),
-    "after (passive wait, threads by load)": ({}, "auto"),
+    "after (passive wait, threads = cores)": ({}, "cores"),
+    "passive wait, 1 thread": ({}, "1"),
 }
 ENCODER_SETUPS = {
     "before (OpenMP default wait)": {"EDGEAGENT_CPU_WAIT": "runtime"},
@@ -45,7 +45,7 @@ def child(brain: str, threads: str, decisions: int, budget: float) -> None:
 
     toolset = build_toolset(["smart_home"])
     options = (
-        {} if brain == "encoder" else {"n_threads": None if threads == "auto" else os.cpu_count()}
+        {} if brain == "encoder" else {"n_threads": int(threads) if threads.isdigit() else None}
     )
     if brain == "encoder":
         agent_brain = build_local_brain("encoder", suites=["smart_home"])
@@ -110,8 +110,9 @@ def main() -> None:
     ap.add_argument("--decisions", type=int, default=12)
     ap.add_argument("--budget", type=float, default=60.0)
     ap.add_argument("--json", type=Path, help="Also write the figures here")
+    ap.add_argument("--setups", nargs="*", help="Only setups whose name has one of these words")
     ap.add_argument("--child", help=argparse.SUPPRESS)
-    ap.add_argument("--threads", default="auto", help=argparse.SUPPRESS)
+    ap.add_argument("--threads", default="cores", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
         child(args.child, args.threads, args.decisions, args.budget)
@@ -122,9 +123,11 @@ def main() -> None:
     print("|---|---|---:|---:|---:|")
     for brain in args.brains:
         setups = (
-            {k: (v, "auto") for k, v in ENCODER_SETUPS.items()} if brain == "encoder" else SETUPS
+            {k: (v, "cores") for k, v in ENCODER_SETUPS.items()} if brain == "encoder" else SETUPS
         )
         for name, (env, threads) in setups.items():
+            if args.setups and not any(word in name for word in args.setups):
+                continue
             alone = measure(brain, env, threads, None, args.decisions, args.budget)
             loop = measure(brain, env, threads, "busy loop", args.decisions, args.budget)
             agent = measure(brain, env, threads, "second agent", args.decisions, args.budget)

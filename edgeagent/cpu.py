@@ -1,4 +1,4 @@
-"""Sharing a small CPU: how compute threads wait, and how many to use given the load.
+"""Sharing a small CPU: how llama.cpp's and torch's compute threads wait.
 
 llama.cpp (through ggml) and torch both run their threads with OpenMP (libgomp). By default
 an OpenMP thread that reaches a barrier first *spins*, waiting for the others, before it
@@ -13,15 +13,15 @@ stays near its idle time.
 the user set ``OMP_WAIT_POLICY``, or ``EDGEAGENT_CPU_WAIT=runtime`` keeps the runtime's own
 default); the factory and the GGUF brain call it before they load llama.cpp or torch. It
 cannot help a runtime already loaded (torch imported before edgeagent built a brain).
-:func:`threads_for_load` picks a thread count from the runnable tasks now.
+
+Fewer threads than cores do not help once waits are passive: under the kernel's fair
+scheduler each thread gets its share, so one thread got about half the CPU two got (the
+same benchmark, with other work running).
 """
 
 from __future__ import annotations
 
 import os
-from pathlib import Path
-
-_LOADAVG = Path("/proc/loadavg")
 
 
 def configure() -> str | None:
@@ -36,30 +36,3 @@ def configure() -> str | None:
         return None
     os.environ["OMP_WAIT_POLICY"] = "PASSIVE"
     return "PASSIVE"
-
-
-def cores() -> int:
-    """CPUs this process may run on."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):  # pragma: no cover - not Linux
-        return os.cpu_count() or 1
-
-
-def runnable_others() -> int | None:
-    """Tasks ready to run right now besides the caller (``/proc/loadavg``'s running count,
-    minus this one); None where the kernel does not say."""
-    try:
-        running = _LOADAVG.read_text().split()[3].split("/")[0]
-        return max(0, int(running) - 1)
-    except (OSError, IndexError, ValueError):
-        return None
-
-
-def threads_for_load(most: int | None = None) -> int:
-    """Threads for a compute step now: the cores not taken by other runnable tasks, at
-    least one, at most ``most`` (default: the cores)."""
-    n = cores()
-    others = runnable_others()
-    free = n if others is None else n - others
-    return max(1, min(most or n, free))

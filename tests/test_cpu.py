@@ -1,9 +1,7 @@
 """Sharing a small CPU (edgeagent.cpu): OpenMP threads wait passively unless the user says
-otherwise, and the thread count follows the load."""
+otherwise."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import pytest
 
@@ -43,18 +41,3 @@ def test_building_a_local_brain_configures_before_loading(clean_env: pytest.Monk
 
     build_local_brain("gguf")  # constructed, not loaded (llama.cpp loads lazily)
     assert os.environ["OMP_WAIT_POLICY"] == "PASSIVE"
-
-
-@pytest.mark.parametrize(
-    ("loadavg", "threads"),
-    [("0.1 0.1 0.1 1/100 5", 2), ("3.0 2.0 1.0 2/100 5", 1), ("9 9 9 7/300 5", 1)],
-)
-def test_threads_follow_the_runnable_tasks(
-    loadavg: str, threads: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    fake = tmp_path / "loadavg"
-    fake.write_text(loadavg)
-    monkeypatch.setattr(cpu, "_LOADAVG", fake)
-    monkeypatch.setattr(cpu, "cores", lambda: 2)
-    assert cpu.threads_for_load() == threads
-    assert cpu.threads_for_load(most=1) == 1

