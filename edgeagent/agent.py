@@ -28,9 +28,10 @@ class Agent:
     Args:
         brain: decides what to do for each observation.
         toolset: the tools (and the worlds behind them) the brain may use.
-        policy: checked before every call. The default is secure: the default policy file's
-            rules without its thresholds (security-risk calls need confirmation); pass
-            :class:`~edgeagent.policy.AllowAll` to run every valid call.
+        policy: checked before every call. The default is secure: a
+            :class:`~edgeagent.policy.DeclarativePolicy` with the built-in rules (security-risk
+            calls need confirmation; no rate limit); pass :class:`~edgeagent.policy.AllowAll`
+            to run every valid call.
         telemetry: where each step is recorded (nothing is recorded when None).
         confirm: asks a person to confirm a call the policy says needs it; without it such
             calls are refused, with a message saying how a policy can allow them.
