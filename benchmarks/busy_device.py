@@ -8,6 +8,8 @@ the same kind deciding in a loop. A decision may take at most 3x its time on its
 
     python benchmarks/busy_device.py [--brains lm encoder] [--decisions 12] [--budget 60]
 
+(the encoder, whose decisions take milliseconds, gets 20 times ``--decisions``).
+
 Each measurement runs at most ``--budget`` seconds (slow setups report the decisions they
 finished). The machine's load average before each run is printed: on a shared machine the
 "on its own" runs are not idle either, so compare ratios within one run.
@@ -128,9 +130,10 @@ def main() -> None:
         for name, (env, threads) in setups.items():
             if args.setups and not any(word in name for word in args.setups):
                 continue
-            alone = measure(brain, env, threads, None, args.decisions, args.budget)
-            loop = measure(brain, env, threads, "busy loop", args.decisions, args.budget)
-            agent = measure(brain, env, threads, "second agent", args.decisions, args.budget)
+            n = args.decisions * (20 if brain == "encoder" else 1)  # milliseconds: more samples
+            alone = measure(brain, env, threads, None, n, args.budget)
+            loop = measure(brain, env, threads, "busy loop", n, args.budget)
+            agent = measure(brain, env, threads, "second agent", n, args.budget)
             rows.append(
                 {"brain": brain, "setup": name, "alone": alone, "loop": loop, "agent": agent}
             )
