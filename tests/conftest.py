@@ -52,8 +52,10 @@ def lamp_toolset(lamp_kit: LampKit) -> Toolset:
     return Toolset(lamp_kit.tools(), [lamp_kit.world])
 
 
-# Property-based tests: the `ci` profile (the default) runs 10,000 derandomized examples per
-# property (the fuzz tests check they did); `pytest --hypothesis-profile=dev` runs 500.
+# Property-based tests run derandomized (the same examples every run). The brain-output fuzz
+# tests size themselves by the profile: `ci` (the default) 10,000 examples per toolkit,
+# `pytest --hypothesis-profile=dev` 500 (tests/test_fuzz_outputs.py); other property tests
+# keep hypothesis' default number of examples.
 _FUZZ = {
     "derandomize": True,
     "deadline": None,
@@ -61,6 +63,6 @@ _FUZZ = {
     "print_blob": True,
     "suppress_health_check": list(HealthCheck),
 }
-hypothesis_settings.register_profile("ci", max_examples=10_000, **_FUZZ)
-hypothesis_settings.register_profile("dev", max_examples=500, **_FUZZ)
+hypothesis_settings.register_profile("ci", **_FUZZ)
+hypothesis_settings.register_profile("dev", **_FUZZ)
 hypothesis_settings.load_profile("ci")

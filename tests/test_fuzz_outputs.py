@@ -46,6 +46,12 @@ TOOLKITS: dict[str, Callable[[], Toolset]] = {
     "lamps": lamp_toolset,
 }
 TRIED: dict[str, int] = {}
+EXAMPLES = {"ci": 10_000, "dev": 500}
+
+
+def examples() -> int:
+    """Outputs to generate per toolkit under the active hypothesis profile."""
+    return EXAMPLES.get(settings.get_current_profile_name(), 10_000)
 
 
 # -- what a broken brain may say -----------------------------------------------------------------
@@ -294,6 +300,7 @@ def run_fuzz(name: str) -> int:
     harness = Harness(TOOLKITS[name]())
     tried = 0
 
+    @settings(max_examples=examples())
     @given(out=outputs(harness.toolset, harness.toolset.vocabulary()))
     def prop(out: Output) -> None:
         nonlocal tried
@@ -309,7 +316,7 @@ def test_broken_outputs_are_never_executed(name: str) -> None:
     tried = run_fuzz(name)
     TRIED[name] = tried
     print(f"fuzz {name}: {tried} generated outputs")
-    assert tried >= settings().max_examples
+    assert tried >= examples()
 
 
 def call_texts(toolset: Toolset) -> st.SearchStrategy[str]:
@@ -329,7 +336,7 @@ def test_raw_text_outputs_are_parsed_or_refused() -> None:
     harness = Harness(lamp_toolset())
     tried = 0
 
-    @settings(max_examples=max(100, settings().max_examples // 5))
+    @settings(max_examples=examples() // 5)
     @given(text=call_texts(harness.toolset))
     def prop(text: str) -> None:
         nonlocal tried
@@ -344,7 +351,7 @@ def test_raw_text_outputs_are_parsed_or_refused() -> None:
 
     prop()
     print(f"fuzz raw text (lamps): {tried} generated outputs")
-    assert tried >= settings().max_examples // 5
+    assert tried >= examples() // 5
 
 
 def test_nan_and_infinite_numbers_never_reach_a_tool() -> None:
