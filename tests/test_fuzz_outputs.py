@@ -277,23 +277,23 @@ def check(h: Harness, out: Output) -> None:
     certain = (
         not out.needs or len(out.broken) > len(out.needs) or all(live.get(k) for k in out.needs)
     )
+    try:  # what validation makes of the output in the world the brain sees (before it acts)
+        expected: tuple[ToolCall, ...] | None = tuple(
+            h.toolset.validate_call(ToolCall(tool=t, args=a)) for t, a in out.calls
+        )
+    except (EdgeAgentError, ValueError):  # pydantic's ValidationError is a ValueError
+        expected = None
     decision, ran = h.step(out)
-    if out.broken and certain:
+    if decision.kind == "invalid" or (out.broken and certain):
         assert decision.kind == "invalid", (out.broken, decision)
         assert ran == [] and decision.calls == ()
         assert decision.reason and len(decision.reason) <= 2000
         assert any("never executed" in r.getMessage() for r in h.records)
+        assert expected is None  # nothing valid was refused
         return
-    if decision.kind == "invalid":
-        assert ran == [] and decision.reason
-        assert any("never executed" in r.getMessage() for r in h.records)
-        return
-    # a valid decision: only calls that validate against the toolset ever run
-    for call in ran:
-        assert h.toolset.validate_call(call) == call
-        assert call in decision.calls
-    for call, (tool, args) in zip(decision.calls, out.calls, strict=True):
-        assert h.toolset.validate_call(ToolCall(tool=tool, args=args)) == call
+    # a valid decision: exactly the validated calls, and only they ever run
+    assert decision.calls == expected
+    assert all(call in decision.calls for call in ran)
 
 
 def run_fuzz(name: str) -> int:
