@@ -10,6 +10,8 @@
 | ``EDGEAGENT_TOOLKITS`` | toolkits by import path before they are packaged, as JSON: ``{"greenhouse": "greenhouse:GreenhouseToolkit"}`` |
 | ``EDGEAGENT_MQTT_URL`` | the broker of ``--world mqtt`` (default ``mqtt://127.0.0.1:1883``) |
 | ``EDGEAGENT_HA_URL``, ``EDGEAGENT_HA_TOKEN`` | the Home Assistant of ``--world homeassistant`` |
+| ``EDGEAGENT_CPU_WAIT`` | ``passive`` (default): OpenMP threads sleep while they wait; ``runtime``: its default |
+| ``OMP_WAIT_POLICY`` | read, never overridden: the user's own OpenMP wait policy wins |
 | ``EDGEAGENT_CLOUD_*`` | the cloud endpoint (:class:`~edgeagent.brains.cloud.CloudSettings`) |
 
 Nothing else in edgeagent reads ``os.environ``: code asks :func:`settings` (read fresh each
@@ -19,6 +21,7 @@ call, so a test or a long-running process that changes the environment sees the 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -47,6 +50,13 @@ class Settings(BaseSettings):
     mqtt_url: str | None = Field(default=None, description="The MQTT world's broker")
     ha_url: str | None = Field(default=None, description="The Home Assistant world's server")
     ha_token: SecretStr | None = Field(default=None, description="A long-lived HA access token")
+    cpu_wait: Literal["passive", "runtime"] = Field(
+        default="passive",
+        description="How llama.cpp's and torch's OpenMP threads wait (see edgeagent.cpu)",
+    )
+    omp_wait_policy: str | None = Field(
+        default=None, validation_alias="OMP_WAIT_POLICY", description="The user's own"
+    )
 
     @property
     def db_path(self) -> Path:

@@ -138,6 +138,7 @@ class Toolset:
         rewritten to the world's spelling.
         """
         tool = self.get(call.tool)
+        _check_lengths(tool.name, call.args)
         args = tool.validate(call.args)
         if strict_vocab:
             vocab, synonyms = self.vocabulary(), self.synonyms()
@@ -161,6 +162,21 @@ class Toolset:
         self, calls: Sequence[ToolCall], observation: Observation | None = None
     ) -> tuple[ToolCall, ...]:
         return tuple(self.validate_call(c, observation) for c in calls)
+
+
+MAX_ARG_CHARS = 1000  # no name or value any tool takes is longer; longer ones are output gone wrong
+
+
+def _check_lengths(tool: str, args: Mapping[str, Any]) -> None:
+    """Refuse string arguments (also inside lists) longer than :data:`MAX_ARG_CHARS`."""
+    for name, value in args.items():
+        for v in value if isinstance(value, list) else [value]:
+            if isinstance(v, str) and len(v) > MAX_ARG_CHARS:
+                raise ToolArgumentError(
+                    f"{tool}: {name}: a string of {len(v):,} characters (at most "
+                    f"{MAX_ARG_CHARS:,})",
+                    tool=tool,
+                )
 
 
 def _canonical(value: str, allowed: Sequence[str], tool: str, param: str) -> str:

@@ -7,6 +7,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from edgeagent.settings import settings
 from edgeagent.testing.lamps import LampKit, LampWorld
@@ -51,3 +53,19 @@ def lamp_kit() -> LampKit:
 @pytest.fixture
 def lamp_toolset(lamp_kit: LampKit) -> Toolset:
     return Toolset(lamp_kit.tools(), [lamp_kit.world])
+
+
+# Property-based tests run derandomized (the same examples every run). The brain-output fuzz
+# tests size themselves by the profile: `ci` (the default) 10,000 examples per toolkit,
+# `pytest --hypothesis-profile=dev` 500 (tests/test_fuzz_outputs.py); other property tests
+# keep hypothesis' default number of examples.
+_FUZZ = {
+    "derandomize": True,
+    "deadline": None,
+    "database": None,
+    "print_blob": True,
+    "suppress_health_check": list(HealthCheck),
+}
+hypothesis_settings.register_profile("ci", **_FUZZ)
+hypothesis_settings.register_profile("dev", **_FUZZ)
+hypothesis_settings.load_profile("ci")

@@ -261,6 +261,24 @@ def test_local_slowness_is_not_charged_to_the_cloud(lamp_toolset: Toolset) -> No
     assert cloud.calls == 0 and brain.breaker.state == "closed" and brain.budget.available()
 
 
+def test_a_deadline_that_ends_between_the_check_and_the_call_is_not_charged(
+    lamp_toolset: Toolset,
+) -> None:
+    """The local tier leaves a sliver of the deadline that is gone by the time the cloud
+    would be called: nothing was asked, so nothing is charged (no breaker, no budget)."""
+    ticks = iter([0.0, 3.999, *[4.5] * 50])  # start, the check, then the attempt
+    cloud = Cloud()
+    brain = EscalatingBrain(
+        local(0.3),
+        cloud,
+        policy=policy(breaker_failures=1, budget={"per_hour": 1}),
+        clock=lambda: next(ticks),
+    )
+    d = decide(brain, lamp_toolset)
+    assert d.escalation is not None and d.escalation.cloud == "no_time"
+    assert cloud.calls == 0 and brain.breaker.state == "closed" and brain.budget.available()
+
+
 class OnlyChecksCalls:
     """A plugin policy that implements only the per-call protocol."""
 

@@ -113,6 +113,27 @@ def is_retryable(exc: BaseException) -> bool:
     return isinstance(exc, TimeoutError | ConnectionError)
 
 
+def retry_after(exc: BaseException) -> float | None:
+    """The seconds a rate-limited or busy server asked the client to wait (``Retry-After``
+    or ``retry-after-ms``), if it said (an HTTP date is not followed)."""
+    headers = getattr(getattr(exc, "response", None), "headers", None)
+    if headers is None:
+        return None
+    try:
+        if headers.get("retry-after-ms") is not None:
+            return max(0.0, float(headers["retry-after-ms"]) / 1000)
+        if headers.get("retry-after") is not None:
+            return max(0.0, float(headers["retry-after"]))
+    except (TypeError, ValueError):
+        return None
+    return None
+
+
+def _short(exc: BaseException, limit: int = 300) -> str:
+    text = " ".join(str(exc).split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 class CloudBrain(BaseBrain):
     """Decides with a LangChain chat model (``BaseChatModel`` with tool calling).
 
@@ -216,7 +237,11 @@ class CloudBrain(BaseBrain):
         try:
             reply = bound.invoke(self.messages(observation, toolset))
         except Exception as exc:
-            raise BrainError(f"{type(exc).__name__}: {exc}", retryable=is_retryable(exc)) from exc
+            raise BrainError(
+                f"{type(exc).__name__}: {_short(exc)}",
+                retryable=is_retryable(exc),
+                retry_after_s=retry_after(exc),
+            ) from exc
         bad = getattr(reply, "invalid_tool_calls", None) or []
         if bad:
             raise BrainOutputError(
@@ -240,4 +265,4 @@ class CloudBrain(BaseBrain):
         )
 
 
-__all__ = ["CloudBrain", "CloudSettings", "is_retryable", "tool_to_openai"]
+__all__ = ["CloudBrain", "CloudSettings", "is_retryable", "retry_after", "tool_to_openai"]

@@ -411,7 +411,10 @@ class RobotToolkit(Toolkit):
 
     # -- risk ------------------------------------------------------------------------------
     def risk_of_call(self, tool: Tool, args: Mapping[str, Any]) -> Risk:
-        """Switching heat sources is physical; opening doors and gates is a security action."""
+        """Switching heat sources is physical; opening doors and gates is a security action;
+        so is any motion (a physical tool) while a person is reported near the robot."""
+        if self.world.person_near and tool.risk == Risk.PHYSICAL:
+            return Risk.SECURITY
         key = {"set_power": "device", "set_open": "object"}.get(tool.name)
         value = args.get(key) if key else None
         if not isinstance(value, str):
