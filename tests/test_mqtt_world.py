@@ -55,7 +55,9 @@ def kit(broker: Mosquitto, sim: DeviceSimulator) -> Iterator[MqttToolkit]:
 
 def run(kit: MqttToolkit, *calls: ToolCall) -> list:
     # The test drives the world, not the policy: it lets security calls run unattended.
-    agent = Agent(ScriptedBrain([list(calls)]), Toolset(kit.tools(), [kit.world]), policy=AllowAll())
+    agent = Agent(
+        ScriptedBrain([list(calls)]), Toolset(kit.tools(), [kit.world]), policy=AllowAll()
+    )
     return list(agent.step("scripted").results)
 
 
