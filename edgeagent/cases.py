@@ -31,6 +31,7 @@ class Case(BaseModel):
     context: dict[str, JsonValue] | None = None
     expected: list[ExpectedCall]
     match: MatchRule = "exact"
+    family: str | None = None  # generated cases: the phrasing family they were drawn from
 
     def observation(self) -> Observation:
         return Observation(id=self.id, utterance=self.utterance, context=self.context or {})

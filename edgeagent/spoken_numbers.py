@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 ONES = [
     "zero",
@@ -81,3 +82,46 @@ def parse_number(text: str) -> int | float | None:
             return None
         seen = True
     return total + current if seen else None
+
+
+# -- spoken durations --------------------------------------------------------------------------
+_A = r"(?:a|an|one)"
+_N = r"(\d+|" + "|".join(sorted([*ONES[1:], *[t for t in TENS if t]], key=len, reverse=True)) + r")"
+_DURATIONS: list[tuple[re.Pattern[str], Any]] = []
+
+
+def _rule(pattern: str, replace: Any) -> None:
+    _DURATIONS.append((re.compile(r"\b" + pattern + r"\b", re.IGNORECASE), replace))
+
+
+def _n(word: str) -> int:
+    value = parse_number(word)
+    return int(value) if value is not None else 0
+
+
+# "an hour and a half", "one and a half hours", "2 and a half minutes"
+_rule(rf"(?:{_A}\s+)?hour\s+and\s+a\s+half|{_A}\s+and\s+a\s+half\s+hours?", "1 hour 30 minutes")
+_rule(
+    rf"(?:{_A}\s+)?minute\s+and\s+a\s+half|{_A}\s+and\s+a\s+half\s+minutes?", "1 minute 30 seconds"
+)
+_rule(rf"{_N}\s+and\s+a\s+half\s+hours?", lambda m: f"{_n(m.group(1))} hours 30 minutes")
+_rule(rf"{_N}\s+and\s+a\s+half\s+minutes?", lambda m: f"{_n(m.group(1))} minutes 30 seconds")
+# "three quarters of an hour", "3/4 of a minute"
+_rule(r"(?:three\s+quarters|3/4)\s+of\s+an?\s+hour", "45 minutes")
+_rule(r"(?:three\s+quarters|3/4)\s+of\s+an?\s+minute", "45 seconds")
+# "a quarter of an hour", "quarter hour", "1/4 hour"
+_rule(r"(?:a\s+)?(?:quarter|1/4)\s+(?:of\s+an\s+)?hour", "15 minutes")
+# "half an hour", "a half hour", "half hour", "1/2 hour"; the same for minutes
+_rule(r"(?:a\s+)?(?:half|1/2)\s+(?:an\s+)?hour", "30 minutes")
+_rule(r"(?:a\s+)?(?:half|1/2)\s+(?:a\s+)?minute", "30 seconds")
+# "a couple of minutes", "a few hours" stays vague: only "a couple" is a number
+_rule(r"a\s+couple\s+(?:of\s+)?(minutes|hours|seconds)", lambda m: f"2 {m.group(1)}")
+
+
+def normalize_durations(text: str) -> str:
+    """Spoken fractions of durations as numbers: ``half an hour`` -> ``30 minutes``, ``an hour
+    and a half`` -> ``1 hour 30 minutes``, ``3/4 of a minute`` -> ``45 seconds``, ``a couple of
+    minutes`` -> ``2 minutes``. Times of day (``half past seven``) are left alone."""
+    for pattern, replace in _DURATIONS:
+        text = pattern.sub(replace, text)
+    return text

@@ -377,13 +377,76 @@ class Toolkit:
         """
         return []
 
-    def training_cases(self, n: int, *, seed: int = 0) -> list[Any]:
-        """``n`` generated, labelled requests (``edgeagent.cases.Case``) for distillation.
+    def sentence_files(self) -> list[Any]:
+        """The toolkit's sentence files (``edgeagent.sentences``): ``sentences/*.yaml`` beside
+        the module that defines the toolkit class."""
+        import sys
+        from pathlib import Path
 
-        Toolkits that can write their own training utterances override this; the expected
-        calls are the targets a student learns to write.
-        """
-        raise NotImplementedError(f"toolkit {self.name!r} has no utterance generator")
+        from edgeagent.sentences import sentence_files
+
+        module = sys.modules.get(type(self).__module__)
+        where = getattr(module, "__file__", None)
+        return sentence_files(Path(where).parent / "sentences") if where else []
+
+    def synonyms(self) -> dict[str, dict[str, str]]:
+        """Other names of vocabulary values (``{kind: {synonym: value}}``): the world's
+        ``synonyms()`` if it has one, and the sentence files' ``synonyms`` sections."""
+        merged: dict[str, dict[str, str]] = {}
+        declared = getattr(self.world, "synonyms", None)
+        for source in (declared() if declared is not None else {}, self._file_synonyms()):
+            for kind, names in source.items():
+                merged.setdefault(kind, {}).update(names)
+        return merged
+
+    def _file_synonyms(self) -> dict[str, dict[str, str]]:
+        cached = self.__dict__.get("_sentence_synonyms")
+        if cached is None:
+            from edgeagent.sentences import load_sentences
+
+            files = self.sentence_files()
+            cached = dict(load_sentences(files).synonyms) if files else {}
+            self.__dict__["_sentence_synonyms"] = cached
+        return cached
+
+    def sentence_lists(self) -> dict[str, Any]:
+        """Lists the sentence files may use besides their own: one per kind of the world's
+        vocabulary (``{area}``, ``{name}``...), each value said as it is written or as one of
+        its synonyms."""
+        from edgeagent.sentences import SentenceList
+
+        vocab = self.world.vocabulary() if self.world is not None else {}
+        synonyms = self.synonyms()
+        out = {}
+        for kind, values in vocab.items():
+            said = [(v, v) for v in values] + list(synonyms.get(kind, {}).items())
+            if said:
+                out[kind] = SentenceList.of(said)
+        return out
+
+    def training_cases(self, n: int, *, seed: int = 0, noise: float = 0.0) -> list[Any]:
+        """``n`` generated, labelled requests (``edgeagent.cases.Case``) for distillation,
+        drawn from the toolkit's sentence files (``noise``: the share given speech-recognition
+        noise). Toolkits with other ways to write requests override this."""
+        from edgeagent.errors import ConfigError
+        from edgeagent.sentences import generate_cases, load_sentences
+
+        files = self.sentence_files()
+        if not files:
+            raise ConfigError(
+                f"toolkit {self.name!r} has no sentence files: write how people ask for each tool"
+                " in sentences/*.yaml beside the toolkit's module (docs/sentences.md), or give"
+                " teacher data instead (--db, --utterances with --teacher, or a case file)"
+            )
+        return generate_cases(
+            load_sentences(files),
+            n,
+            seed=seed,
+            suite=self.name,
+            lists=self.sentence_lists(),
+            tools=[t.name for t in self.tools()],
+            noise=noise,
+        )
 
     def risk_of_call(self, tool: Tool, args: Mapping[str, Any]) -> Risk:
         """Risk of a call of one of this toolkit's tools; override to depend on the target

@@ -36,7 +36,7 @@ LOCAL = {
     ),
     "tell me a joke": ([GARAGE_OFF], 0.3),  # acts on an out-of-scope request: wrong
     "what is the capital of france": ([], 0.95),  # does nothing: right
-    # a query changes nothing, so an out-of-scope case still passes
+    # a query changes nothing, yet it is a call the request did not ask for: wrong
     "hello there": ([ToolCall(tool="HassGetState", args={"name": "Garage Light"})], 0.6),
     "sing me a song": ([GARAGE_OFF], 0.7),  # wrong again, in its own fresh world
 }

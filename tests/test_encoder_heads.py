@@ -13,6 +13,7 @@ from edgeagent import Observation
 from edgeagent.cases import Case, ExpectedCall
 from edgeagent.factory import build_toolset
 from edgeagent.spoken_numbers import number_words, parse_number
+from edgeagent.students.encoder.calibrate import fit_temperature
 from edgeagent.students.encoder.heads import (
     ABSENT,
     END,
@@ -33,7 +34,6 @@ from edgeagent.students.encoder.heads import (
     targets,
     words_of,
 )
-from edgeagent.students.encoder.train import fit_temperature
 from edgeagent.toolset import Toolset
 
 
@@ -260,8 +260,8 @@ def test_spans_in_the_words_ignore_where_context_values_sit() -> None:
 
 
 def test_fit_platt_is_finite_on_separable_decisions_and_calibrates() -> None:
+    from edgeagent.students.encoder.calibrate import fit_platt
     from edgeagent.students.encoder.heads import platt
-    from edgeagent.students.encoder.train import fit_platt
 
     separable = [(True, 0.9)] * 50 + [(False, 0.1)] * 5
     a, b = fit_platt(separable)

@@ -68,7 +68,8 @@ def test_training_writes_a_small_lora_student(student: tuple[Path, dict[str, Any
     assert config["settings"]["heads"]["suites"] == ["robot", "smart_home"]
     assert (folder / "student.safetensors").stat().st_size < 3 * 2**20  # rank 4 + heads
     report = config["training"]
-    assert report["cases"] + report["held_aside"] == 550 and report["skipped"] == 0
+    bands = report["cases"] + report["held_aside"] + report["held_out_for_tests"]
+    assert bands == 550 and report["skipped"] == 0
     assert 0.0 <= report["held_aside_accuracy"] <= 1.0
     assert config["calibration"]["temperature"] > 0
 

@@ -51,11 +51,17 @@ def test_eval_writes_results_report_and_plots(
     assert result.exit_code == 0, result.output
     results = json.loads((out / "results.json").read_text())
     assert set(results) >= KEYS
-    # c1, c4, c5 right locally (3/6); c3 (confidence 0.3) escalates and the cloud fixes it
+    # c1, c4 right locally (2/6: c5 calls a tool where none is asked for); c3 (confidence
+    # 0.3) escalates and the cloud fixes it
     assert results["cases"] == 6
-    assert results["local_accuracy"] == pytest.approx(3 / 6, abs=1e-4)
-    assert results["routed_accuracy"] == pytest.approx(4 / 6, abs=1e-4)
+    assert results["local_accuracy"] == pytest.approx(2 / 6, abs=1e-4)
+    assert results["routed_accuracy"] == pytest.approx(3 / 6, abs=1e-4)
     assert results["offload_rate"] == pytest.approx(1 / 6, abs=1e-4)
+    # four cases expect no action: locally c3, c5 and c6 act (c3 and c6 change the home)
+    assert results["no_action_cases"] == 4
+    assert results["false_action_rate"]["local"] == pytest.approx(3 / 4)
+    assert results["false_change_rate"]["local"] == pytest.approx(2 / 4)
+    assert results["false_change_rate"]["routed"] == pytest.approx(1 / 4)  # c3 went to the cloud
     assert results["cloud"] == "replay:cases.jsonl" and results["brain"] == "scripted-local"
     for name in ("report.md", "offload_curve.png", "reliability.png", "latency.png"):
         assert (out / name).stat().st_size > 0

@@ -258,6 +258,14 @@ def test_summarize_by_hand() -> None:
     }
     assert s["invalid"] == {"local": 1, "cloud": 0}
     assert s["escalation_reasons"] == {"confidence below threshold": 3}
+    # d and e expect no action: locally d is invalid (nothing called), e acts; the cloud acts on
+    # both (and both escalated, so the routed agent does too); nothing changed a world
+    assert s["no_action_cases"] == 2
+    assert s["false_action_rate"] == {"local": 0.5, "cloud": 1.0, "routed": 1.0}
+    assert s["false_change_rate"] == {"local": 0.0, "cloud": 0.0, "routed": 0.0}
+    assert s["no_action_offload"] == 1.0
+    assert s["effect_accuracy"] == {"local": 0.4, "cloud": 1.0, "routed": 0.8}
+    assert s["signals"] == {"confidence": {"auroc": 0.8333, "ece": 0.38}}  # none measured
 
 
 def test_summarize_groups() -> None:
@@ -269,6 +277,7 @@ def test_summarize_groups() -> None:
         "local_accuracy": 0.0,
         "cloud_accuracy": 1.0,
         "routed_accuracy": 1.0,
+        "local_effect_accuracy": 0.0,  # no world here: the effect score is the match rule
         "offload": 1.0,
     }
     assert tools["light_on"]["cases"] == 2  # "c" counts under its first tool, lock

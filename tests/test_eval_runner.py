@@ -33,11 +33,19 @@ def test_each_tier_is_scored_by_the_case_rules(case_file: Path, tmp_path: Path) 
     assert [records[i].local.correct for i in ("c1", "c2", "c3", "c4", "c5")] == [
         True,
         False,
-        False,  # turned the garage light on: the world changed
+        False,  # turned the garage light off: an action no one asked for
         True,
-        True,
+        False,  # a query changes nothing, but a call where none is expected is still wrong
     ]
     assert records["c3"].local.changed and not records["c5"].local.changed
+    # by effect: c1's light was on already either way; c5 read a light no one asked about
+    assert [records[i].local.effect_correct for i in ("c1", "c2", "c3", "c4", "c5")] == [
+        True,
+        False,
+        False,
+        True,
+        False,
+    ]
     # the replayed labels are right everywhere, and an empty label changes nothing
     assert all(r.cloud.correct for r in records.values())
     assert records["c3"].cloud.kind == "noop"

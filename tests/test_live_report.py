@@ -288,3 +288,17 @@ def test_cli_report_json_and_out(db: Path, tmp_path: Path) -> None:
     assert result.exit_code == 2 and "no decision log" in result.output
     result = runner.invoke(app, ["report", "--db", str(db), "--since", "last week"])
     assert result.exit_code == 2 and "invalid time" in result.output
+
+
+def test_unfamiliarity_is_reported_where_brains_measure_it(tmp_path: Path) -> None:
+    path = tmp_path / "log.db"
+    with Telemetry(path) as log:
+        for u, escalated in ((0.05, False), (0.15, False), (0.95, True)):
+            _record(log, Decision.noop(unfamiliarity=u, escalated=escalated, local_confidence=0.5))
+        _record(log, Decision.noop())  # a brain that does not measure it
+    report = live_report(path)
+    assert report.unfamiliarity.counts == [1, 1, 0, 0, 0, 0, 0, 0, 0, 1]
+    assert report.unfamiliarity.escalated == [0, 0, 0, 0, 0, 0, 0, 0, 0, 1]
+    out = tmp_path / "out"
+    write_live_report(report, out)
+    assert "## Local unfamiliarity" in (out / "report.md").read_text()

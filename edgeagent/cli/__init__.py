@@ -1,7 +1,7 @@
 """The ``edgeagent`` command line (typer + rich): it parses and prints; the library works.
 
-``run`` (run and tools), ``measure`` (eval, report, calibrate) and ``students`` (distill,
-compress) each register their commands on the one :data:`app`.
+``run`` (run and tools), ``measure`` (eval, report, calibrate), ``students`` (distill,
+compress) and ``devices`` (simulate) each register their commands on the one :data:`app`.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from typing import Annotated, Optional
 import typer
 
 from edgeagent import __version__
-from edgeagent.cli import measure, run, students  # noqa: F401 - they register the commands
+from edgeagent.cli import devices, measure, run, students  # noqa: F401 - they register commands
 from edgeagent.cli._common import app, console
 
 

@@ -232,6 +232,19 @@ def _print_eval(r: dict[str, Any], out_dir: Path) -> None:
         f"AUC {r['auc']:.3f} · APGR {apgr} · CPT(50%) {pct(r['cpt50'])} · CPT(80%) {pct(r['cpt80'])}"
         f" · AUROC {auroc} · ECE {r['ece']:.3f}"
     )
+    effect, fa = r.get("effect_accuracy") or {}, r.get("false_action_rate") or {}
+    fc = r.get("false_change_rate") or {}
+    line = f"effect accuracy local {pct(effect.get('local'))} · routed {pct(effect.get('routed'))}"
+    if r.get("no_action_cases"):
+        line += (
+            f" · {r['no_action_cases']} no-action cases: false actions local"
+            f" {pct(fa.get('local'))} / routed {pct(fa.get('routed'))}, world changed local"
+            f" {pct(fc.get('local'))} / routed {pct(fc.get('routed'))}"
+        )
+    unfamiliar = (r.get("signals") or {}).get("unfamiliarity")
+    if unfamiliar:
+        line += f" · AUROC of unfamiliarity {unfamiliar['auroc']:.3f}"
+    console.print(line)
     console.print(f"results, report and plots in [bold]{out_dir}[/]")
 
 

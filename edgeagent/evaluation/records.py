@@ -21,9 +21,20 @@ class TierOutcome(BaseModel):
     calls: list[dict[str, Any]] = Field(default_factory=list)  # [{"tool": ..., "args": {...}}]
     confidence: float = Field(ge=0.0, le=1.0)
     latency_ms: float = Field(ge=0.0)
-    correct: bool
+    correct: bool  # the case's match rule (``exact`` by default)
+    effect_correct: bool | None = None  # same effect as the labelled calls (None: no world)
     reason: str | None = None  # why the decision is invalid, when it is
     changed: bool = False  # whether executing it changed the world
+    unfamiliarity: float | None = None  # how unlike its training data (brains that measure it)
+
+    @property
+    def acted(self) -> bool:
+        return self.kind == "act"
+
+    @property
+    def effect(self) -> bool:
+        """Right by effect (the match rule where there is no world to compare)."""
+        return self.correct if self.effect_correct is None else self.effect_correct
 
 
 class CaseRecord(BaseModel):

@@ -280,17 +280,34 @@ def _headline(summary: dict[str, Any]) -> list[str]:
 
     threshold = summary.get("threshold")
     inv = summary.get("invalid") or {}
+    effect = summary.get("effect_accuracy") or {}
+    fa, fc = summary.get("false_action_rate") or {}, summary.get("false_change_rate") or {}
+    unfamiliar = (summary.get("signals") or {}).get("unfamiliarity") or {}
     rows = [
         ("cases", str(summary.get("cases", 0))),
         ("local accuracy", _pct(summary.get("local_accuracy"))),
         ("cloud accuracy", _pct(summary.get("cloud_accuracy"))),
         ("**routed accuracy**", f"**{_pct(summary.get('routed_accuracy'))}**"),
         ("**offload** (sent to cloud)", f"**{_pct(summary.get('offload_rate'))}**"),
+        (
+            "effect accuracy local / routed",
+            f"{_pct(effect.get('local'))} / {_pct(effect.get('routed'))}",
+        ),
+        (
+            f"no-action cases ({summary.get('no_action_cases', 0)}): false actions local / routed",
+            f"{_pct(fa.get('local'))} / {_pct(fa.get('routed'))}",
+        ),
+        (
+            "no-action cases: world changed local / routed",
+            f"{_pct(fc.get('local'))} / {_pct(fc.get('routed'))}",
+        ),
+        ("no-action cases escalated", _pct(summary.get("no_action_offload"))),
         ("policy threshold", _num(threshold, 2) if isinstance(threshold, int | float) else "–"),
         ("AUC (accuracy vs offload)", _num(summary.get("auc"))),
         ("APGR", _num(summary.get("apgr"))),
         ("CPT50 / CPT80", f"{_pct(summary.get('cpt50'))} / {_pct(summary.get('cpt80'))}"),
         ("AUROC (local confidence)", _num(summary.get("auroc"))),
+        ("AUROC (local unfamiliarity, lower = more likely right)", _num(unfamiliar.get("auroc"))),
         ("ECE (local confidence)", _num(summary.get("ece"))),
         ("invalid decisions local / cloud", f"{inv.get('local', 0)} / {inv.get('cloud', 0)}"),
         ("latency local p50 / p95", f"{p('local', 'p50')} / {p('local', 'p95')}"),
@@ -311,6 +328,8 @@ _HOW_TO_READ = [
     "- **CPT50 / CPT80**: least offload that recovers 50% / 80% of the gap (lower is better; random routing needs 50% / 80%).",
     "- **AUROC**: chance a right local decision has higher confidence than a wrong one (0.5 = confidence says nothing, 1 = perfect ranking).",
     "- **ECE**: average gap between confidence and accuracy over 10 confidence bins (0 = confidence means what it says).",
+    "- **effect accuracy**: right when executing the decision changes the world exactly as executing the labelled calls does and its queries read the same entities (another spelling of the same target counts).",
+    "- **false actions / world changed**: among the cases that expect no action, the share where the brain called a tool / where the world changed.",
     "- **latency**: per case; routed = local + cloud when escalated, else local.",
     "",
 ]

@@ -22,8 +22,9 @@ from typing import Any
 from edgeagent.brains.base import BaseBrain, Brain, Proposal
 from edgeagent.calibration import Scored
 from edgeagent.cases import Case, load_cases
-from edgeagent.datamodel import Decision, Observation, ToolCall
+from edgeagent.datamodel import ActionResult, Decision, Observation, ToolCall
 from edgeagent.errors import BrainError, ConfigError
+from edgeagent.evaluation.effects import Effect, effect_of, same_effect
 from edgeagent.evaluation.records import CaseRecord, TierOutcome
 from edgeagent.policy.base import RoutingPolicy, routing_of
 from edgeagent.scoring import calls_match
@@ -51,13 +52,14 @@ class EvalCase:
 
 
 def case_scorer(case: Case) -> Scorer:
-    """The case format's rule: the ``match`` rule on the calls; an empty expectation passes
-    only when the agent changes nothing."""
+    """The case format's rule (``../shared/data/README.md``): the ``match`` rule on the calls;
+    an empty expectation passes only when nothing is called (a lock call on a door that is
+    already locked changes nothing, but it is still an action the request did not ask for)."""
     expected = case.expected_dicts()
 
     def score(decision: Decision, changed: bool) -> bool:
         if not expected:
-            return not changed
+            return not decision.calls
         return decision.kind != "invalid" and calls_match(expected, decision.calls, case.match)
 
     return score
@@ -150,32 +152,73 @@ class ReferenceBrain(BaseBrain):
         return Proposal(calls=self.answers[observation.id], confidence=1.0)
 
 
-def run_tier(brain: Brain, case: EvalCase) -> tuple[TierOutcome, Decision, Toolset]:
-    """Decide ``case`` with ``brain`` in a fresh world, execute the decision there, score it."""
+def run_tier(
+    brain: Brain, case: EvalCase, expected: Effect | None = None
+) -> tuple[TierOutcome, Decision, Toolset]:
+    """Decide ``case`` with ``brain`` in a fresh world, execute the decision there, score it
+    (against ``expected``, the labelled calls' effect, too, where it is given)."""
     from edgeagent.agent import Agent
+    from edgeagent.policy import AllowAll
 
     toolset = case.make_toolset()
-    agent = Agent(brain, toolset)  # its perceive/decide/act, minus the step's logging
+    # its perceive/decide/act, minus the step's logging; every valid call runs (scoring
+    # measures the brain's decision, not the confirmation a person would give)
+    agent = Agent(brain, toolset, policy=AllowAll())
     obs = agent.perceive(case.observation)
     start = time.perf_counter()
     decision = agent.decide(obs)  # a crashing brain is an invalid decision, not a crash
     latency = decision.latency_ms or (time.perf_counter() - start) * 1000
-    changed = False
+    changes: dict[str, Any] = {}
+    results: tuple[ActionResult, ...] = ()
     if decision.acts:
         before = agent.snapshot()
-        agent.act(decision, obs)
-        changed = bool(diff(before, agent.snapshot()))
+        results = agent.act(decision, obs)
+        changes = diff(before, agent.snapshot())
+    correct = case.score(decision, bool(changes))
+    effect_correct = None
+    if expected is not None:
+        effect_correct = same_effect(effect_of(results, changes, toolset), expected)
     outcome = TierOutcome(
         brain=decision.brain,
         kind=decision.kind,
         calls=[c.model_dump() for c in decision.calls],
         confidence=decision.confidence,
         latency_ms=latency,
-        correct=case.score(decision, changed),
+        correct=correct,
+        effect_correct=effect_correct,
         reason=decision.reason,
-        changed=changed,
+        changed=bool(changes),
+        unfamiliarity=decision.unfamiliarity,
     )
     return outcome, decision, toolset
+
+
+def expected_effect(case: EvalCase) -> Effect | None:
+    """The effect of executing the case's labelled calls in a fresh world (None for cases
+    without a world, such as BFCL's, where effect equals the exact score)."""
+    from edgeagent.agent import Agent
+
+    toolset = case.make_toolset()
+    if not toolset.worlds:
+        return None
+    agent = Agent(ReplayOnce(case.reference), toolset)
+    obs = agent.perceive(case.observation)
+    decision = agent.decide(obs)
+    before = agent.snapshot()
+    results = agent.act(decision, obs) if decision.acts else ()
+    return effect_of(results, diff(before, agent.snapshot()), toolset)
+
+
+class ReplayOnce(BaseBrain):
+    """Answers with fixed calls (validated like any brain's)."""
+
+    name = "reference"
+
+    def __init__(self, calls: Sequence[ToolCall]) -> None:
+        self.calls = tuple(calls)
+
+    def propose(self, observation: Observation, toolset: Toolset) -> Proposal:
+        return Proposal(calls=self.calls, confidence=1.0)
 
 
 @dataclass
@@ -225,8 +268,9 @@ class Evaluation:
         return done
 
     def evaluate(self, case: EvalCase) -> CaseRecord:
-        local, decision, toolset = run_tier(self.local, case)
-        cloud, _, _ = run_tier(self.cloud, case)
+        expected = expected_effect(case)
+        local, decision, toolset = run_tier(self.local, case, expected)
+        cloud, _, _ = run_tier(self.cloud, case, expected)
         # the rule the running router applies to the same local decision
         why = self.routing.escalation(decision, toolset, tier=self.local.name)
         return CaseRecord(

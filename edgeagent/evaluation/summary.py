@@ -43,12 +43,24 @@ def tool_key(record: CaseRecord) -> str:
     return record.expected_tools[0] if record.expected_tools else NO_TOOL
 
 
+def _per_tier(
+    records: Sequence[CaseRecord], flag: Callable[[Any], bool]
+) -> dict[str, float | None]:
+    """A rate for the local, cloud and routed outcomes of ``records``."""
+    return {
+        "local": _r(_mean([flag(r.local) for r in records])),
+        "cloud": _r(_mean([flag(r.cloud) for r in records])),
+        "routed": _r(_mean([flag(r.routed) for r in records])),
+    }
+
+
 def _group(records: Sequence[CaseRecord]) -> dict[str, Any]:
     return {
         "cases": len(records),
         "local_accuracy": _r(_mean([r.local.correct for r in records])),
         "cloud_accuracy": _r(_mean([r.cloud.correct for r in records])),
         "routed_accuracy": _r(_mean([r.routed.correct for r in records])),
+        "local_effect_accuracy": _r(_mean([r.local.effect for r in records])),
         "offload": _r(_mean([r.escalated for r in records])),
     }
 
@@ -83,6 +95,10 @@ def summarize(records: Sequence[CaseRecord], *, meta: dict[str, Any]) -> dict[st
 
     curve = routing_curve(conf, local_ok, cloud_ok)
     area = auc(curve)
+    no_action = [r for r in records if not r.expected_tools]
+    measured = [r for r in records if r.local.unfamiliarity is not None]
+    unfamiliar = [float(r.local.unfamiliarity or 0.0) for r in measured]
+    known_ok = [r.local.correct for r in measured]
 
     figures: dict[str, Any] = {
         "cases": len(records),
@@ -125,6 +141,19 @@ def summarize(records: Sequence[CaseRecord], *, meta: dict[str, Any]) -> dict[st
         "invalid": {
             "local": sum(1 for r in records if r.local.kind == "invalid"),
             "cloud": sum(1 for r in records if r.cloud.kind == "invalid"),
+        },
+        "effect_accuracy": _per_tier(records, lambda o: o.effect),
+        "no_action_cases": len(no_action),
+        "false_action_rate": _per_tier(no_action, lambda o: o.acted),
+        "false_change_rate": _per_tier(no_action, lambda o: o.changed),
+        "no_action_offload": _r(_mean([r.escalated for r in no_action])),
+        "signals": {
+            "confidence": {"auroc": _r(auroc(conf, local_ok)), "ece": _r(ece(conf, local_ok))},
+            **(
+                {"unfamiliarity": {"auroc": _r(auroc([1.0 - u for u in unfamiliar], known_ok))}}
+                if unfamiliar
+                else {}
+            ),
         },
         "escalation_reasons": dict(
             Counter(

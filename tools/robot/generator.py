@@ -25,6 +25,7 @@ The sentences are written here from the tools' semantics; none comes from an eva
 
 from __future__ import annotations
 
+import hashlib
 import random
 import re
 from collections import Counter
@@ -491,12 +492,13 @@ class _Draft:
     calls: list[_Call]
     types: list[str] = field(default_factory=list)
     sentence: bool = False  # a whole sentence ("where is..."), not an imperative to wrap
+    template: str = ""  # the phrasing it was written from (its family)
 
 
 def _draft(template: str, calls: list[_Call], *mentions: _NP, sentence: bool = False,
            **slots: Any) -> _Draft:  # fmt: skip
     types = [t for m in mentions for t in m.types]
-    return _Draft(template.format(**slots), calls, types, sentence)
+    return _Draft(template.format(**slots), calls, types, sentence, template)
 
 
 class _Vocab:
@@ -1362,9 +1364,15 @@ def generate_with_calls(
             context=_context(draft.types, vocab, rng),
             expected=[ExpectedCall(tool=t, args=labels) for t, labels, _ in draft.calls],
             match="heads",
+            family=_family(kind if kind != "single" else draft.calls[0][0], draft.template),
         )
         out.append((case, [ToolCall(tool=t, args=values) for t, _, values in draft.calls]))
     return out
+
+
+def _family(kind: str, template: str) -> str:
+    """A request's phrasing family: what it asks for and the template it was written from."""
+    return f"generator.{kind}.{hashlib.sha1(template.encode()).hexdigest()[:8]}"
 
 
 def generate(

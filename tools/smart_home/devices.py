@@ -161,6 +161,7 @@ class DeviceTools(HomeTools):
             answer: Any = targets[0].spoken() if len(targets) == 1 else [s["state"] for s in states]
             return {
                 "speech": "; ".join(said),
+                "targets": [e.id for e in targets],
                 "matched": [e.id for e in targets],
                 "answer": answer,
                 "states": states,
@@ -176,6 +177,7 @@ class DeviceTools(HomeTools):
             speech = f"No, none of {targets_text(targets)} is {state.replace('_', ' ')}"
         return {
             "speech": speech,
+            "targets": [e.id for e in targets],
             "matched": [e.id for e in matched],
             "answer": bool(matched),
             "states": states,

@@ -30,6 +30,7 @@ Command line::
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import random
 import re
@@ -40,6 +41,8 @@ from pathlib import Path
 from typing import Any
 
 from edgeagent.cases import Case, ExpectedCall
+from edgeagent.sentences.template import Node, parse
+from edgeagent.sentences.template import expand as expand_template
 from edgeagent.spoken_numbers import number_words
 
 from .models import Area, Entity, Floor, Timer, norm
@@ -48,66 +51,14 @@ from .world import HomeWorld
 __all__ = ["TOOL_WEIGHTS", "generate", "write_jsonl"]
 
 # --------------------------------------------------------------------------------------------
-# A tiny template language: "(a|b)" picks one alternative, "[x]" or "[a|b]" is optional;
-# "{slot}" is filled after expansion (so slot values are never parsed).
+# Templates in the sentence files' language (``edgeagent.sentences``): "(a|b)" picks one
+# alternative, "[x]" or "[a|b]" is optional; "{slot}" is filled with the given words.
 # --------------------------------------------------------------------------------------------
-
-_Node = str | tuple[str, tuple[Any, ...]]
-
-
-def _parse_seq(text: str, i: int, stops: str) -> tuple[tuple[_Node, ...], int]:
-    items: list[_Node] = []
-    buf: list[str] = []
-
-    def flush() -> None:
-        if buf:
-            items.append("".join(buf))
-            buf.clear()
-
-    while i < len(text) and text[i] not in stops:
-        c = text[i]
-        if c in "([":
-            close = ")" if c == "(" else "]"
-            options: list[tuple[_Node, ...]] = []
-            i += 1
-            while True:
-                sub, i = _parse_seq(text, i, "|" + close)
-                options.append(sub)
-                if i >= len(text):
-                    raise ValueError(f"unbalanced template: {text!r}")
-                if text[i] == "|":
-                    i += 1
-                    continue
-                i += 1
-                break
-            flush()
-            items.append(("alt" if c == "(" else "opt", tuple(options)))
-        else:
-            buf.append(c)
-            i += 1
-    flush()
-    return tuple(items), i
 
 
 @cache
-def _parse(template: str) -> tuple[_Node, ...]:
-    seq, i = _parse_seq(template, 0, "")
-    if i != len(template):
-        raise ValueError(f"unbalanced template: {template!r}")
-    return seq
-
-
-def _render(rng: random.Random, seq: Sequence[_Node]) -> str:
-    out: list[str] = []
-    for node in seq:
-        if isinstance(node, str):
-            out.append(node)
-        elif node[0] == "alt" or rng.random() < 0.5:
-            out.append(_render(rng, rng.choice(node[1])))
-    return "".join(out)
-
-
-_SLOT = re.compile(r"\{(\w+)\}")
+def _parse(template: str) -> tuple[Node, ...]:
+    return parse(template)
 
 
 def _tidy(text: str) -> str:
@@ -119,10 +70,11 @@ def _tidy(text: str) -> str:
 
 def expand(rng: random.Random, template: str, slots: Mapping[str, str] | None = None) -> str:
     """One random expansion of ``template`` with its ``{slots}`` filled."""
-    text = _render(rng, _parse(template))
-    if slots is not None:
-        text = _SLOT.sub(lambda m: slots[m.group(1)], text)
-    return _tidy(text)
+    words = slots or {}
+    drawn = expand_template(
+        _parse(template), rng, lambda _list, slot, _rng: (words[slot], words[slot]), {}
+    )
+    return _tidy(drawn.text)
 
 
 # --------------------------------------------------------------------------------------------
@@ -635,6 +587,7 @@ class _Generator:
         self.makers: dict[str, Callable[[], _Draft | None]] = {
             name: getattr(self, "_" + name) for name in TOOL_WEIGHTS
         }
+        self.said: list[str] = []  # templates used by the request being written
 
     # -- small helpers -------------------------------------------------------------------------
     def choice(self, seq: Sequence[Any]) -> Any:
@@ -648,6 +601,7 @@ class _Generator:
 
     def say(self, templates: Sequence[str] | str, **slots: str) -> str:
         t = templates if isinstance(templates, str) else self.choice(templates)
+        self.said.append(t)  # the phrasing family of the request being written
         return expand(self.r, t, slots)
 
     def casing(self, text: str, lower: float = 0.75) -> str:
@@ -2400,6 +2354,7 @@ def generate(
         in_scope = rng.random() >= out_of_scope
         draft: _Draft | None = None
         for attempt in range(12):
+            gen.said = []
             if not in_scope:
                 candidate: _Draft | None = gen.out_of_scope()
             else:
@@ -2408,6 +2363,7 @@ def generate(
             if candidate is None:
                 continue
             draft = candidate
+            family = _family(draft.tool or "none", gen.said)
             key = (draft.text.lower().rstrip("?.!"), json.dumps(draft.context, sort_keys=True))
             if key not in seen:
                 break
@@ -2423,9 +2379,17 @@ def generate(
                 context=draft.context,
                 expected=expected,
                 match="exact",
+                family=family,
             )
         )
     return cases
+
+
+def _family(tool: str, templates: Sequence[str]) -> str:
+    """A request's phrasing family: its tool and the first template it was written from."""
+    first = templates[0] if templates else ""
+    digest = hashlib.sha1(first.encode()).hexdigest()[:8]
+    return f"generator.{tool}.{digest}"
 
 
 def write_jsonl(cases: Iterable[Case], path: str | Path) -> int:

@@ -14,10 +14,16 @@ from ._base import GROUP_DOMAINS, entity_risk, kind_risk
 from .assist import AssistTools, ListTools
 from .devices import DeviceTools
 from .examples import EXAMPLES
+from .loader import SHOPPING_LIST_ID
 from .media import MediaTools
 from .models import ON_OFF_DOMAINS
 from .timers import TimerTools
 from .world import HomeWorld
+
+# How training requests are drawn: this share from the sentence files, the rest from the
+# phrasing generator; this share of all of them with speech-recognition noise.
+SENTENCE_SHARE = 0.35
+NOISE = 0.15
 
 # Tools whose risk depends on what they act on (a lock, a garage door, a valve...).
 _TARGETED: dict[str, frozenset[str]] = {
@@ -53,11 +59,61 @@ class SmartHomeToolkit(AssistTools, ListTools, TimerTools, MediaTools, DeviceToo
         found = super().tools()
         return found if self.intents is None else [t for t in found if t.name in self.intents]
 
-    def training_cases(self, n: int, *, seed: int = 0) -> list[Case]:
-        """Generated smart-home requests labelled with Home Assistant's conventions."""
+    def training_cases(self, n: int, *, seed: int = 0, noise: float = NOISE) -> list[Case]:
+        """Generated smart-home requests labelled with Home Assistant's conventions: from the
+        phrasing generator (``generator.py``) and, for :data:`SENTENCE_SHARE` of them, from
+        the sentence files (``sentences/*.yaml``: out-of-scope requests, indirect and natural
+        phrasing); ``noise`` of them get speech-recognition noise."""
+        from edgeagent.sentences.mix import mix_cases
         from edgeagent_tools.smart_home.generator import generate
 
-        return generate(self.world.copy(), n, seed=seed)
+        from_files = round(n * SENTENCE_SHARE)
+        written = generate(self.world.copy(), n - from_files, seed=seed)
+        drawn = super().training_cases(from_files, seed=seed + 1, noise=noise)
+        return mix_cases(written, drawn, seed=seed, noise=noise, prefix="gen-sh")
+
+    def sentence_lists(self) -> dict[str, Any]:
+        """The world's vocabulary, plus what only the world can say: the areas and floors
+        that have lights, covers or thermostats, and the names of each kind of device."""
+        from edgeagent.sentences import SentenceList
+
+        lists = super().sentence_lists()
+        w = self.world
+        by_domain: dict[str, list[Any]] = {}
+        for e in w.entities.values():
+            by_domain.setdefault(e.domain, []).append(e)
+
+        def areas(*domains: str) -> list[str]:
+            ids = {e.area_id for d in domains for e in by_domain.get(d, []) if e.area_id}
+            return [n for a in w.areas.values() if a.id in ids for n in a.names()]
+
+        def names(*domains: str) -> list[str]:
+            return list(
+                dict.fromkeys(n for d in domains for e in by_domain.get(d, []) for n in e.names())
+            )
+
+        extra = {
+            "light_area": areas("light"),
+            "switch_area": areas("switch"),
+            "cover_area": areas("cover"),
+            "climate_area": areas("climate"),
+            "light_name": names("light"),
+            "switch_name": names("switch"),
+            "fan_name": names("fan"),
+            "cover_name": [
+                n for e in by_domain.get("cover", []) if e.device_class for n in e.names()
+            ],
+            "lock_name": names("lock"),
+            "climate_name": names("climate"),
+            "media_name": names("media_player"),
+            "vacuum_name": names("vacuum"),
+            "scene_name": names("scene"),
+            "todo_name": [
+                n for t in w.lists.values() for n in t.names() if t.id != SHOPPING_LIST_ID
+            ],
+        }
+        lists.update({k: SentenceList.of(v) for k, v in extra.items() if v})
+        return lists
 
     def examples(self) -> list[Example]:
         """Worked examples for prompts: those that validate and run in (a copy of) this home."""

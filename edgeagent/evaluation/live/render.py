@@ -105,20 +105,24 @@ def render(report: LiveReport, console: Console) -> None:
             _when(b.start), str(b.decisions), str(b.escalated), f"{b.offload_rate:.1%}"
         )
     console.print(over_time)
-    hist = Table(title="local confidence")
-    hist.add_column("bin")
-    hist.add_column("n", justify="right")
-    hist.add_column("escalated", justify="right")
-    hist.add_column("")
-    peak = max(report.confidence.counts) or 1
-    edges = report.confidence.edges
-    for i, (n, esc) in enumerate(
-        zip(report.confidence.counts, report.confidence.escalated, strict=True)
-    ):
+    console.print(_histogram_table("local confidence", report.confidence))
+    if sum(report.unfamiliarity.counts):
+        console.print(_histogram_table("local unfamiliarity", report.unfamiliarity))
+
+
+def _histogram_table(title: str, histogram: Any) -> Table:
+    table = Table(title=title)
+    table.add_column("bin")
+    table.add_column("n", justify="right")
+    table.add_column("escalated", justify="right")
+    table.add_column("")
+    peak = max(histogram.counts) or 1
+    edges = histogram.edges
+    for i, (n, esc) in enumerate(zip(histogram.counts, histogram.escalated, strict=True)):
         bar = "[red]" + "█" * round(20 * esc / peak) + "[/][green]"
         bar += "█" * (round(20 * n / peak) - round(20 * esc / peak)) + "[/]"
-        hist.add_row(f"{edges[i]:.1f}–{edges[i + 1]:.1f}", str(n), str(esc), bar)
-    console.print(hist)
+        table.add_row(f"{edges[i]:.1f}–{edges[i + 1]:.1f}", str(n), str(esc), bar)
+    return table
 
 
 def to_markdown(report: LiveReport, *, figures: bool = True) -> str:
@@ -150,6 +154,21 @@ def to_markdown(report: LiveReport, *, figures: bool = True) -> str:
             if items:
                 lines += ["", f"## {title}", "", "| group | count | share |", "|---|--:|--:|"]
                 lines += [f"| {i.reason} | {i.count} | {i.share:.1%} |" for i in items]
+    if sum(report.unfamiliarity.counts):
+        lines += [
+            "",
+            "## Local unfamiliarity",
+            "",
+            "| bin | decisions | escalated |",
+            "|---|--:|--:|",
+        ]
+        edges = report.unfamiliarity.edges
+        lines += [
+            f"| {edges[i]:.1f}–{edges[i + 1]:.1f} | {n} | {e} |"
+            for i, (n, e) in enumerate(
+                zip(report.unfamiliarity.counts, report.unfamiliarity.escalated, strict=True)
+            )
+        ]
     lines += ["", "## Figures", ""]
     lines += [f"![{name}]({name}.png)" for name in _FIGURES] if figures else [NO_PLOTS]
     return "\n".join(lines) + "\n"

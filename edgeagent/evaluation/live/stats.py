@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import time
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -140,6 +141,10 @@ class LiveReport(BaseModel):
     tools: list[ToolStats]
     buckets: list[Bucket]
     confidence: ConfidenceHistogram
+    unfamiliarity: ConfidenceHistogram = Field(
+        default_factory=ConfidenceHistogram,
+        description="Local unfamiliarity (brains that measure it), same bins",
+    )
     reasons: list[ReasonCount] = Field(description="Why decisions escalated, most frequent first")
     cloud_outcomes: list[ReasonCount] = Field(
         description="What happened when escalated decisions reached for the cloud"
@@ -225,6 +230,7 @@ def live_report(
         tools=_tools(rows),
         buckets=_buckets(rows, bucket_s),
         confidence=_histogram(rows),
+        unfamiliarity=_histogram(rows, lambda r: r.unfamiliarity),
         reasons=_counted(rows, lambda r: trigger_group(r.trigger, r.rule, r.offloaded)),
         cloud_outcomes=_counted(rows, _outcome),
     )
@@ -384,12 +390,16 @@ def confidence_bin(confidence: float) -> int:
     return min(math.floor(round(confidence * HIST_BINS, 9)), HIST_BINS - 1)
 
 
-def _histogram(rows: list[_Row]) -> ConfidenceHistogram:
+def _histogram(
+    rows: list[_Row], value: Callable[[_Row], float | None] = lambda r: r.local_confidence
+) -> ConfidenceHistogram:
+    """How many decisions (and how many of them escalated) fall in each tenth of a value."""
     counts, escalated = [0] * HIST_BINS, [0] * HIST_BINS
     for r in rows:
-        if r.local_confidence is None:
+        v = value(r)
+        if v is None:
             continue
-        i = confidence_bin(r.local_confidence)
+        i = confidence_bin(v)
         counts[i] += 1
         escalated[i] += r.offloaded
     return ConfidenceHistogram(counts=counts, escalated=escalated)
@@ -402,6 +412,7 @@ _TRIGGERS = {
     "always_cloud": "always cloud",
     "unfamiliar": "unfamiliar request",
     "local_error": "local brain failed",
+    "sampled": "sampled to collect teacher examples",
 }
 _CLOUD = {
     "invalid_answer": "cloud output invalid",

@@ -59,11 +59,13 @@ class EncoderBrain(BaseBrain):
         suffix = f"-{self.found.settings.weights}" if self.exported else "-int8" * self.int8
         self.name = name or f"encoder:{self.model_path.name}{suffix}"
         self._model: tuple[Any, Any] | None = None
+        self._signal: Any = None  # the unfamiliarity measure, where the student has one
         self._counts = (0, 0)
 
     def _load(self) -> tuple[Any, Any]:
         if self._model is None:
             self._model = self._load_exported() if self.exported else self._load_torch()
+            self._signal = _signal(self.model_path, self.found.manifest.files)
         return self._model
 
     def _load_exported(self) -> tuple[Any, Any]:
@@ -123,6 +125,9 @@ class EncoderBrain(BaseBrain):
                 f"{self.name} was trained for {', '.join(spec.suites)}; none of its tools is here"
             )
         logits = predict(model, tokenizer, spec, observation)
+        unfamiliarity = (
+            self._signal(logits.pooled, logits.tools[0]) if self._signal is not None else None
+        )
         d = decode(
             spec,
             logits.enc,
@@ -132,15 +137,26 @@ class EncoderBrain(BaseBrain):
             toolset,
             observation,
             self.found.calibration,
+            unfamiliarity,
         )
         return Proposal(
             calls=d.calls,
             confidence=d.confidence,
             tokens=TokenUsage(prompt=len(logits.enc.input_ids)),
             raw=f"{render_calls(d.calls)}  # least sure: {d.weakest}",
+            unfamiliarity=unfamiliarity,
         )
 
     def close(self) -> None:
         if self._model is not None:
             self._model[0].close()
         self._model = None
+        self._signal = None
+
+
+def _signal(folder: Path, files: dict[str, str]) -> Any:
+    """The student's unfamiliarity measure, if its folder has one."""
+    from edgeagent.students.encoder.unfamiliarity import Unfamiliarity
+
+    name = files.get("unfamiliarity")
+    return Unfamiliarity.load(folder / name) if name and (folder / name).is_file() else None

@@ -15,6 +15,7 @@ run with ``--brain encoder --model FOLDER`` and measured by ``edgeagent compress
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -213,8 +214,21 @@ def _save_variant(
         }
     )
     training = {**found.manifest.training, "compression": compression}
+    source = Path(found.folder)
+    extra = {}
+    for role, name in found.manifest.files.items():  # what travels with the weights
+        if role != "weights" and (source / name).is_file():
+            Path(out).mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source / name, Path(out) / name)
+            extra[role] = name
     return save_student(
-        student, settings, out, calibration=found.calibration, training=training, base=found.base
+        student,
+        settings,
+        out,
+        calibration=found.calibration,
+        training=training,
+        base=found.base,
+        files=extra,
     )
 
 

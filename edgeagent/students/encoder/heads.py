@@ -25,7 +25,7 @@ import difflib
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,7 +35,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from edgeagent.cases import Case
 from edgeagent.datamodel import Observation, ToolCall
 from edgeagent.errors import ConfigError
-from edgeagent.spoken_numbers import parse_number
+from edgeagent.spoken_numbers import normalize_durations, parse_number
 from edgeagent.tool import Param
 from edgeagent.toolset import Toolset
 
@@ -111,14 +111,25 @@ class HeadSpec(BaseModel):
 
 class Calibration(BaseModel):
     """How the least probable choice becomes a confidence: softmax at ``temperature``, then
-    ``sigmoid(a * logit(raw) + b)`` with ``platt = (a, b)``; both fitted on held-aside cases
-    (``fitted_on`` says which, with the figures of the fit)."""
+    ``sigmoid(a * logit(raw) + b + c * unfamiliarity + d * noop)`` with ``platt = (a, b)``,
+    ``c`` the weight of the request's unfamiliarity and ``d`` that of deciding no action; all
+    fitted on held-aside cases (``fitted_on`` says which, with the figures of the fit). With
+    ``c = d = 0`` it is Platt scaling."""
 
     model_config = ConfigDict(extra="forbid")
 
     temperature: float = Field(default=1.0, gt=0)
     platt: tuple[float, float] = (1.0, 0.0)
+    unfamiliarity: float = 0.0
+    noop: float = 0.0
     fitted_on: dict[str, Any] = Field(default_factory=dict)
+
+    def confidence(
+        self, raw: float, unfamiliarity: float | None = None, noop: bool = False
+    ) -> float:
+        """The calibrated probability that a decision is right."""
+        extra = self.unfamiliarity * (unfamiliarity or 0.0) + (self.noop if noop else 0.0)
+        return platt(raw, *self.platt, extra=extra)
 
 
 def _renderable(value: Any) -> bool:
@@ -137,7 +148,8 @@ def value_key(value: Any) -> str:
 
 
 def input_texts(observation: Observation, context_keys: Sequence[str] | None) -> tuple[str, str]:
-    """The sentence pair the encoder reads: the words, and the context as ``key: value``."""
+    """The sentence pair the encoder reads: the words (spoken fractions of durations as
+    numbers: ``half an hour`` -> ``30 minutes``), and the context as ``key: value``."""
     ctx = observation.context or {}
     keys = sorted(ctx) if context_keys is None else context_keys
     parts = []
@@ -147,7 +159,7 @@ def input_texts(observation: Observation, context_keys: Sequence[str] | None) ->
             continue
         shown = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
         parts.append(f"{key}: {shown}")
-    return observation.utterance or "", "; ".join(parts)
+    return normalize_durations(observation.utterance or ""), "; ".join(parts)
 
 
 def context_values(context: str) -> list[tuple[int, int]]:
@@ -287,10 +299,11 @@ class Decoded:
     raw_confidence: float  # the least probable choice, before the Platt map
 
 
-def platt(raw: float, a: float, b: float) -> float:
-    """``sigmoid(a * logit(raw) + b)``: a monotone map of a confidence to a probability."""
+def platt(raw: float, a: float, b: float, extra: float = 0.0) -> float:
+    """``sigmoid(a * logit(raw) + b + extra)``: a monotone map of a confidence to a
+    probability (``extra``: the other features' share)."""
     r = min(max(raw, 1e-6), 1 - 1e-6)
-    z = min(max(a * math.log(r / (1 - r)) + b, -50.0), 50.0)
+    z = min(max(a * math.log(r / (1 - r)) + b + extra, -50.0), 50.0)
     return 1.0 / (1.0 + math.exp(-z))
 
 
@@ -310,6 +323,7 @@ def decode(
     toolset: Toolset,
     observation: Observation,
     calibration: Calibration | None = None,
+    unfamiliarity: float | None = None,
 ) -> Decoded:
     """The calls the heads say, each value resolved against the world, and the confidence:
     the least probable of the choices made (tools, values, spans) at the fitted temperature,
@@ -357,13 +371,14 @@ def decode(
                 if vocab is None and param.vocab is not None and not param.vocab.from_utterance:
                     vocab = toolset.vocabulary()
                 allowed = toolset.allowed_values(param, observation, vocab or {})
-                text, sp, hit = best_span(enc, span_logp[:, col, :], allowed)
+                text, sp, hit = best_span(enc, span_logp[:, col, :], allowed, _fits(param))
                 note(sp, f"{tool.name}.{param.name} span")
                 args[param.name] = hit if hit is not None else resolve(text, param)
             else:
                 args[param.name] = convert(label, param)
         calls.append(ToolCall(tool=tool.name, args=args))
-    return Decoded(tuple(calls), platt(weakest[0], *calibration.platt), weakest[1], weakest[0])
+    confidence = calibration.confidence(weakest[0], unfamiliarity, noop=not calls)
+    return Decoded(tuple(calls), confidence, weakest[1], weakest[0])
 
 
 def words_of(enc: Encoded) -> list[tuple[int, int]]:
@@ -426,16 +441,38 @@ def _is_word(enc: Encoded, token: int) -> bool:
     return off is not None and enc.texts[off[0]][off[1] : off[1] + 1].isalnum()
 
 
+def _fits(param: Param) -> Callable[[str], bool] | None:
+    """For a number with bounds: whether a span says a number within them."""
+    if param.type not in ("integer", "number") or (param.minimum is None and param.maximum is None):
+        return None
+
+    def fits(text: str) -> bool:
+        n = parse_number(text)
+        return (
+            n is not None
+            and (param.minimum is None or n >= param.minimum)
+            and (param.maximum is None or n <= param.maximum)
+        )
+
+    return fits
+
+
 def best_span(
-    enc: Encoded, logp: np.ndarray, allowed: Sequence[str] | None = None
+    enc: Encoded,
+    logp: np.ndarray,
+    allowed: Sequence[str] | None = None,
+    fits: Callable[[str], bool] | None = None,
 ) -> tuple[str, float, str | None]:
     """The most likely value a span names, its probability, and the allowed value it is.
 
     Spans that say the same value (the same words, or the same allowed value: "book" in the
     words and "Book" in the context, "kitchen" and "the kitchen") pool their probability. With
     ``allowed``, only spans that name an allowed value compete, as long as any does (the
-    encoder's analogue of a grammar); otherwise the best span stays as said."""
+    encoder's analogue of a grammar); with ``fits`` (a number's bounds), only spans it accepts,
+    as long as any is; otherwise the best span stays as said (and validation reports it)."""
     candidates = span_candidates(enc, logp)
+    if fits is not None:
+        candidates = [c for c in candidates if fits(c[1])] or candidates
     if not candidates:
         return "", 0.0, None
     pooled: dict[str, list[Any]] = {}  # key -> [probability, best text, allowed value]

