@@ -257,7 +257,9 @@ def _check_slots(family: Family, rules: Mapping[str, tuple[Node, ...]]) -> None:
 # -- YAML with line numbers ------------------------------------------------------------------
 
 
-def _read(path: Path) -> tuple[FileSpec, dict[tuple[Any, ...], int]]:
+def read_yaml(path: Path) -> tuple[Any, dict[tuple[Any, ...], int]]:
+    """A YAML file's data and the line of each node, by its path of keys and indexes
+    (``on``/``off``/``yes``/``no`` stay words; an empty file is ``{}``)."""
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
@@ -270,6 +272,11 @@ def _read(path: Path) -> tuple[FileSpec, dict[tuple[Any, ...], int]]:
         raise SentenceError(path, line, f"not valid YAML: {getattr(exc, 'problem', exc)}") from exc
     lines: dict[tuple[Any, ...], int] = {}
     data = _to_python(node, (), lines) if node is not None else {}
+    return data, lines
+
+
+def _read(path: Path) -> tuple[FileSpec, dict[tuple[Any, ...], int]]:
+    data, lines = read_yaml(path)
     if not isinstance(data, dict):
         raise SentenceError(path, 1, "expected a mapping with lists, rules and families")
     try:
