@@ -41,6 +41,7 @@ from pathlib import Path
 from typing import Any
 
 from edgeagent.cases import Case, ExpectedCall
+from edgeagent.sentences.tables import tables_in
 from edgeagent.sentences.template import Node, parse
 from edgeagent.sentences.template import expand as expand_template
 from edgeagent.spoken_numbers import number_words
@@ -98,88 +99,34 @@ _SECONDS = (5, 10, 15, 20, 30, 30, 40, 45, 50, 90)
 
 
 # --------------------------------------------------------------------------------------------
-# Phrasing data: words for kinds of devices, sensor classes and binary-sensor states.
+# Phrasing data lives in ``phrases/*.yaml`` beside this module (docs/sentences.md, "Phrase
+# tables"): words for kinds of devices, sensor classes, binary-sensor states, things to add to
+# lists, media, wrappers. Here it is only shaped for the code that draws from it.
 # --------------------------------------------------------------------------------------------
+
+_P = tables_in(Path(__file__).parent / "phrases")
 
 # domain -> (singular, plural) nouns used with a place ("the kitchen lights").
 _DOMAIN_NOUNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "light": (("light",), ("lights", "lights", "lights", "lighting")),
-    "fan": (("fan",), ("fans",)),
-    "switch": (("switch",), ("switches",)),
+    domain: (nouns["one"], nouns["many"]) for domain, nouns in _P.group("domain_nouns").items()
 }
 # cover device class -> (singular, plural) nouns.
 _COVER_NOUNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "curtain": (("curtain",), ("curtains", "curtains", "drapes")),
-    "blind": (("blind",), ("blinds",)),
-    "shade": (("shade", "window shade"), ("shades", "window shades", "roller shades")),
-    "shutter": (("shutter",), ("shutters",)),
-    "window": (("window",), ("windows",)),
-    "awning": (("awning",), ("awnings",)),
-    "garage": (("garage door",), ("garage doors",)),
-    "gate": (("gate",), ("gates",)),
-    "door": (("door",), ("doors",)),
-    "damper": (("damper",), ("dampers",)),
+    cls: (nouns["one"], nouns["many"]) for cls, nouns in _P.group("cover_nouns").items()
 }
 _RAISABLE = frozenset({"blind", "shade", "shutter", "awning", "garage", "curtain"})
 # Cover kinds a home may lack that people still ask for ("close the blinds in the bedroom").
 _COMMON_COVER_CLASSES = ("blind", "window", "shutter", "curtain", "shade")
 
 # sensor device class -> what it measures.
-_SENSOR_NOUNS: dict[str, tuple[str, ...]] = {
-    "apparent_power": ("apparent power",),
-    "aqi": ("air quality", "air quality index", "AQI"),
-    "atmospheric_pressure": ("atmospheric pressure", "air pressure", "barometric pressure"),
-    "battery": ("battery level", "battery", "battery percentage", "charge level"),
-    "carbon_dioxide": ("carbon dioxide level", "CO2 level", "CO2 concentration"),
-    "carbon_monoxide": ("carbon monoxide level", "CO level", "carbon monoxide reading"),
-    "current": ("current", "current draw", "amperage"),
-    "data_rate": ("data rate", "download speed", "transfer rate"),
-    "data_size": ("size", "data size", "file size"),
-    "date": ("date",),
-    "distance": ("distance", "mileage"),
-    "duration": ("duration", "run time"),
-    "energy": ("energy", "energy output"),
-    "energy_storage": ("stored energy", "energy storage level"),
-    "frequency": ("frequency",),
-    "gas": ("gas usage", "gas consumption"),
-    "humidity": ("humidity", "humidity level", "relative humidity"),
-    "illuminance": ("illuminance", "light level"),
-    "irradiance": ("irradiance", "solar irradiance"),
-    "moisture": ("moisture", "moisture level"),
-    "monetary": ("price", "cost"),
-    "nitrogen_dioxide": ("nitrogen dioxide level", "NO2 level", "nitrogen dioxide reading"),
-    "nitrogen_monoxide": ("nitrogen monoxide level", "NO level", "nitric oxide level"),
-    "nitrous_oxide": ("nitrous oxide level", "N2O level"),
-    "ozone": ("ozone level", "ozone concentration"),
-    "pm1": ("PM1 level", "PM1 concentration"),
-    "pm25": ("PM2.5 level", "PM 2.5 concentration", "fine particulate level"),
-    "pm10": ("PM10 level", "PM10 concentration"),
-    "power_factor": ("power factor",),
-    "power": ("power", "power usage", "power draw", "power consumption"),
-    "precipitation": ("precipitation", "rainfall", "amount of rain"),
-    "precipitation_intensity": ("rain intensity", "precipitation intensity", "rain rate"),
-    "pressure": ("pressure",),
-    "reactive_power": ("reactive power",),
-    "signal_strength": ("signal strength", "signal"),
-    "sound_pressure": ("sound pressure", "noise level", "sound level"),
-    "speed": ("speed",),
-    "sulphur_dioxide": ("sulphur dioxide level", "sulfur dioxide level", "SO2 level"),
-    "temperature": ("temperature",),
-    "volatile_organic_compounds": ("VOC level", "volatile organic compound level"),
-    "volatile_organic_compounds_parts": ("VOC level", "volatile organic compound reading"),
-    "voltage": ("voltage",),
-    "volume": ("volume", "water volume"),
-    "volume_storage": ("stored volume", "volume in storage"),
-    "water": ("water usage", "water consumption"),
-    "weight": ("weight",),
-    "wind_speed": ("wind speed", "wind"),
-}
+_SENSOR_NOUNS: dict[str, tuple[str, ...]] = _P.group("sensor_nouns")
 
 
 @dataclass(frozen=True)
 class _Binary:
     """How people ask about a binary sensor class: of a named sensor ({n}, {be}), or of the
-    whole kind ({where} is a place or nothing). Each pair is (phrasings, raw state)."""
+    whole kind ({where} is a place or nothing); ``*_on``/``*_off`` ask for the raw state
+    ``"on"``/``"off"`` (``phrases/binary_sensors.yaml``)."""
 
     named_on: tuple[str, ...] = ()
     named_off: tuple[str, ...] = ()
@@ -187,285 +134,28 @@ class _Binary:
     any_off: tuple[str, ...] = ()
 
 
-_B = _Binary
-_BINARY: dict[str, _Binary] = {
-    "battery": _B(
-        ("is [the] {n} battery (low|running low|almost (empty|dead))", "does [the] {n} need (charging|a charge)"),
-        ("is [the] {n} battery (ok|fine|normal|good)",),
-        ("is any battery (low|running low) {where}", "are any batteries (low|running low) {where}", "(which|what) batteries (are low|need (charging|replacing)) {where}"),
-        ("are all [the] batteries (ok|fine|good) {where}",),
-    ),
-    "battery_charging": _B(
-        ("is [the] {n} (charging|still charging|on the charger)",),
-        ("is [the] {n} not charging", "has [the] {n} stopped charging"),
-        ("is (anything|something) charging {where}", "(which|what) devices are charging {where}"),
-        ("(which|what) devices are not charging {where}",),
-    ),
-    "carbon_monoxide": _B(
-        ("is [the] {n} [sensor|detector] (detecting|reporting|picking up) carbon monoxide", "has [the] {n} [detector] gone off"),
-        ("is [the] {n} [sensor|detector] (clear|reading clear)",),
-        ("is (there any|any) (carbon monoxide|CO) (detected|present) {where}", "do (we|I) have a carbon monoxide (problem|leak) {where}", "(has|is) carbon monoxide (been) detected {where}"),
-        ("is the air (clear|free) of carbon monoxide {where}", "are [all] the (carbon monoxide|CO) (detectors|alarms) (clear|quiet) {where}"),
-    ),
-    "cold": _B(
-        ("{be} [the] {n} (cold|freezing|too cold)", "{be} [the] {n} at risk of freezing"),
-        ("{be} [the] {n} (ok|fine) temperature wise", "{be} [the] {n} warm enough"),
-        ("is anything (freezing|too cold) {where}",),
-        (),
-    ),
-    "connectivity": _B(
-        ("{be} [the] {n} (connected|online|on the network)",),
-        ("{be} [the] {n} (disconnected|offline)", "has [the] {n} lost (its|the) connection"),
-        ("(which|what) devices are (connected|online) {where}",),
-        ("are any devices (offline|disconnected) {where}", "(which|what) devices are offline {where}"),
-    ),
-    "door": _B(
-        ("{be} [the] {n} open", "did (I|someone|we) leave [the] {n} open"),
-        ("{be} [the] {n} (closed|shut)",),
-        ("are (there) any doors (open|left open) {where}", "is (there) a door (open|left open) {where}", "which doors are (open|standing open) {where}"),
-        ("are all [the] doors (closed|shut) {where}",),
-    ),
-    "garage_door": _B(
-        ("{be} [the] {n} open", "did (I|someone|we) leave [the] {n} open"),
-        ("{be} [the] {n} (closed|shut|down)",),
-        ("is (the|a|any) garage door (open|up) {where}", "are (the|any) garage doors (open|up) {where}",),
-        ("is the garage door (closed|shut|down) {where}", "are the garage doors (closed|shut|down) {where}",),
-    ),
-    "gas": _B(
-        ("is [the] {n} [sensor|detector] (detecting|picking up) (gas|anything)", "has [the] {n} [sensor|detector] been triggered"),
-        ("is [the] {n} [sensor|detector] (clear|quiet)",),
-        ("is there (a gas leak|any gas) {where}", "is (any) gas detected {where}", "has (any) gas been detected {where}", "do (I|we) have a gas leak {where}"),
-        ("are [all] the gas (sensors|detectors) (clear|quiet) {where}",),
-    ),
-    "heat": _B(
-        ("is [the] {n} (overheating|too hot|running hot|getting hot)",),
-        ("is [the] {n} (at a normal temperature|cool enough|not overheating)",),
-        ("is (anything|something) overheating {where}", "(which|what) devices are (too hot|overheating) {where}"),
-        (),
-    ),
-    "light": _B(
-        ("is [the] {n} sensor (detecting|seeing) (any) light",),
-        ("is [the] {n} sensor (dark|seeing no light)",),
-        ("is (any) light (being) detected {where}", "do the light sensors (see|detect) (any) light {where}"),
-        ("is it dark according to the light sensors {where}",),
-    ),
-    "lock": _B(
-        ("{be} [the] {n} unlocked", "did (I|someone) leave [the] {n} unlocked"),
-        ("{be} [the] {n} (locked|latched)",),
-        (),
-        (),
-    ),
-    "moisture": _B(
-        ("is [the] {n} (wet|detecting (water|a leak|moisture))", "did [the] {n} (detect|pick up) (a leak|water)", "has [the] {n} (detected|picked up) (a leak|water)"),
-        ("is [the] {n} dry", "is [the] {n} (still) (dry|clear)"),
-        ("is there (a|any) (leak|water leak) {where}", "is (anything|something) (leaking|wet) {where}", "are (any|the) (leak|water) sensors (wet|triggered) {where}", "is (a|any|the) (leak|water) sensor (wet|triggered) {where}"),
-        ("is everything dry {where}", "are all [the] (leak|water) sensors dry {where}"),
-    ),
-    "motion": _B(
-        ("is [the] {n} (detecting|picking up|seeing) (motion|movement)", "did [the] {n} (detect|pick up) (any) (motion|movement)", "has [the] {n} (detected|picked up) (any) (motion|movement)"),
-        ("is [the] {n} (clear|quiet|not detecting anything)",),
-        ("is there (any) (motion|movement) {where}", "is (any) (motion|movement) detected {where}", "has (any) (motion|movement) been detected {where}", "did (any|a) motion sensor (go off|trip) {where}", "has (any|a) motion sensor (gone off|tripped|been triggered) {where}"),
-        ("are [all] the motion sensors (clear|quiet) {where}",),
-    ),
-    "moving": _B(
-        ("is [the] {n} moving",),
-        ("is [the] {n} (still|not moving|stationary)",),
-        ("is (anything|something) moving {where}",),
-        (),
-    ),
-    "occupancy": _B(
-        ("is [the] {n} [sensor] (detecting|showing) (anyone|someone|occupancy)",),
-        ("is [the] {n} [sensor] (clear|showing nobody)",),
-        ("is (anyone|somebody|someone) (in|inside) {where_noun}", "is {where_noun} occupied"),
-        ("is {where_noun} (empty|unoccupied)",),
-    ),
-    "opening": _B(
-        ("{be} [the] {n} open", "did (I|someone) leave [the] {n} open"),
-        ("{be} [the] {n} (closed|shut)",),
-        ("is (anything|something) (left) open {where}", "(which|what) (openings|doors and windows) are open {where}"),
-        ("is everything (closed|shut) {where}",),
-    ),
-    "plug": _B(
-        ("is [the] {n} plugged in", "is [the] {n} (connected to|on) (the) (power|charger|mains)"),
-        ("is [the] {n} unplugged", "is [the] {n} not plugged in"),
-        ("(which|what) (devices|things) are plugged in {where}", "is (anything|something) plugged in {where}"),
-        ("is (anything|something) unplugged {where}",),
-    ),
-    "power": _B(
-        ("{be} [the] {n} (powered|getting power|live)", "is there power (at|on) [the] {n}"),
-        ("{be} [the] {n} (without power|unpowered|dead)",),
-        ("do (we|I) have power {where}", "is the power (on|working) {where}"),
-        ("is there a power (cut|outage|failure) {where}", "has the power (gone out|failed) {where}"),
-    ),
-    "presence": _B(
-        ("is [the] {n} (home|present|here|at home)",),
-        ("is [the] {n} (away|gone|not home)",),
-        ("(which|what) devices are (home|present) {where}",),
-        ("(which|what) devices are away {where}",),
-    ),
-    "problem": _B(
-        ("does [the] {n} have (a problem|an issue|any problems)", "is (something|anything) wrong with [the] {n}", "is [the] {n} reporting (a problem|an error)"),
-        ("is [the] {n} (ok|working fine|working properly|all right)",),
-        ("are there any (problems|issues) {where}", "is anything reporting a problem {where}", "are any devices reporting problems {where}", "(which|what) devices have (problems|issues) {where}"),
-        ("is everything (ok|working fine) {where}",),
-    ),
-    "running": _B(
-        ("is [the] {n} (running|still running|going)",),
-        ("is [the] {n} (done|finished)", "has [the] {n} (finished|stopped)", "is [the] {n} not running"),
-        ("is anything running {where}", "are any appliances running {where}", "what('s| is) running right now {where}"),
-        (),
-    ),
-    "safety": _B(
-        ("is [the] {n} (unsafe|dangerous)", "is it unsafe (on|at) [the] {n}"),
-        ("is [the] {n} safe", "is it safe (on|at) [the] {n}"),
-        ("is (anything|something) unsafe {where}",),
-        ("is everything safe {where}",),
-    ),
-    "smoke": _B(
-        ("is [the] {n} (detecting|picking up) smoke", "did [the] {n} (alarm|detector) go off", "has [the] {n} (alarm|detector) gone off"),
-        ("is [the] {n} [alarm|detector] (clear|quiet)",),
-        ("is there (any) smoke {where}", "is (any) smoke detected {where}", "has (any) smoke been detected {where}", "are (any|the) smoke (alarms|detectors) (going off|triggered) {where}", "is (a|any|the) smoke (alarm|detector) (going off|triggered) {where}"),
-        ("are [all] the smoke (alarms|detectors) (clear|quiet) {where}",),
-    ),
-    "sound": _B(
-        ("is [the] {n} [sensor] (hearing|detecting|picking up) (sound|noise|anything)",),
-        ("is [the] {n} [sensor] (quiet|clear)",),
-        ("is there (any) (noise|sound) {where}", "is (any) (noise|sound) detected {where}", "has (any) (noise|sound) been detected {where}", "is it (noisy|loud) {where}"),
-        ("is it quiet {where}",),
-    ),
-    "tamper": _B(
-        ("has [the] {n} been tampered with", "is [the] {n} (reporting|showing) tampering", "has (someone|anyone) (messed|tampered) with [the] {n}"),
-        ("is [the] {n} (untouched|secure)",),
-        ("has (anything|something) been tampered with {where}", "is there any tampering {where}"),
-        (),
-    ),
-    "update": _B(
-        ("does [the] {n} have an update (available|waiting|pending)", "is there an update (for|available for) [the] {n}", "does [the] {n} need (an update|updating)"),
-        ("is [the] {n} up to date",),
-        ("(which|what) devices (have|need) updates {where}", "are there any updates (available|waiting) {where}"),
-        ("is everything up to date {where}",),
-    ),
-    "vibration": _B(
-        ("is [the] {n} vibrating", "(is|does) [the] {n} (detecting|sensing) vibration"),
-        ("is [the] {n} (still|not vibrating)",),
-        ("is (something|any device) vibrating {where}", "(which|what) (devices|things) are vibrating {where}", "is (any|some) vibration (being) detected {where}"),
-        (),
-    ),
-    "window": _B(
-        ("{be} [the] {n} open", "did (I|someone|we) leave [the] {n} open"),
-        ("{be} [the] {n} (closed|shut)",),
-        ("are (there) any windows (open|left open) {where}", "is (there) a window (open|left open) {where}", "which windows are open {where}"),
-        ("are all [the] windows (closed|shut) {where}",),
-    ),
-}  # fmt: skip
+_BINARY: dict[str, _Binary] = {cls: _Binary(**spec) for cls, spec in _P.group("binary").items()}
 
-_COLORS = ("red", "orange", "yellow", "green", "blue", "purple", "pink", "white", "turquoise",
-           "brown")  # fmt: skip
+_COLORS = _P.words("colors")
 
-_GROCERIES = (
-    "apples", "bananas", "milk", "eggs", "bread", "butter", "coffee", "oat milk", "paper towels",
-    "dish soap", "tomatoes", "rice", "pasta", "olive oil", "cheddar cheese", "greek yogurt",
-    "orange juice", "chicken breasts", "toilet paper", "AA batteries", "cereal", "onions",
-    "garlic", "spinach", "strawberries", "ground beef", "tortillas", "peanut butter", "honey",
-    "flour", "sugar", "sea salt", "black pepper", "ice cream", "frozen peas", "sparkling water",
-    "cat food", "dog treats", "laundry detergent", "sponges", "trash bags", "avocados", "lemons",
-    "carrots", "potatoes", "bagels", "granola", "almond butter", "cucumbers", "salmon", "tofu",
-    "hummus", "mustard", "ketchup", "frozen pizza", "green tea", "blueberries", "broccoli",
-    "aluminum foil", "shampoo", "toothpaste", "a birthday candle", "two dozen eggs",
-)  # fmt: skip
-_CHORES = (
-    "vacuum the stairs", "water the plants", "clean the bathroom", "mow the lawn", "do the laundry",
-    "wash the car", "feed the cat", "empty the dishwasher", "change the sheets",
-    "sweep the porch", "fold the towels", "clean out the fridge", "walk the dog",
-    "recycle the bottles", "wipe the counters", "dust the shelves", "pay the electric bill",
-    "call the plumber", "replace the air filter", "clean the gutters", "take the bins out",
-    "iron the shirts", "descale the kettle", "organize the garage",
-)  # fmt: skip
-_TIMER_NAMES = (
-    "pizza", "pasta", "eggs", "tea", "laundry", "cookies", "bread", "rice", "potatoes", "oven",
-    "nap", "homework", "workout", "break", "meditation", "steak", "cake", "popcorn", "roast",
-    "muffins", "soup", "brownies", "parking", "lasagna", "plank", "chicken", "dough",
-)  # fmt: skip
-_MESSAGES = (
-    "dinner is ready", "it's time for bed", "we're leaving in five minutes", "the movie is starting",
-    "someone needs to take out the trash", "breakfast is on the table", "grandma is here",
-    "everyone should come downstairs", "the car is here", "lunch is served", "it's time to get up",
-    "homework time is over", "the pizza has arrived", "the game is about to start",
-    "we need help carrying the groceries", "the guests are here", "bath time in ten minutes",
-    "the laundry is done", "lights out in fifteen minutes", "everyone needs to come to the kitchen",
-)  # fmt: skip
-_COMMANDS = (
-    "turn off the lights", "turn off the tv", "close the curtains", "turn on the fan",
-    "lock the front door", "pause the music", "turn the heating down", "stop the vacuum",
-    "switch off the bedroom lamp", "open the blinds", "turn off the ceiling fan",
-    "turn on the porch light", "play some music",
-)  # fmt: skip
+_GROCERIES = _P.words("groceries")
+_CHORES = _P.words("chores")
+_TIMER_NAMES = _P.words("timer_names")
+_MESSAGES = _P.words("messages")
+_COMMANDS = _P.words("commands")
 # Titles people ask for, with the kind of media each is (used with world titles too).
 _MEDIA_KINDS: dict[str, str] = {
-    "the office": "tv_show", "bohemian rhapsody": "track", "queen": "artist", "beatles": "artist",
-    "the beatles": "artist", "my favorites": "playlist", "serial": "podcast", "inception": "movie",
-    "breaking bad": "tv_show", "stranger things": "tv_show", "taylor swift": "artist",
-    "abbey road": "album", "planet earth": "tv_show", "the dark side of the moon": "album",
-    "radiolab": "podcast", "interstellar": "movie", "hotel california": "track",
-    "miles davis": "artist", "chill vibes": "playlist", "friends": "tv_show", "thriller": "album",
-    "the daily": "podcast", "jurassic park": "movie", "coldplay": "artist",
-    "workout mix": "playlist", "yesterday": "track", "blue in green": "track",
-}  # fmt: skip
-_EXTRA_MEDIA = (
-    "Stranger Things", "Taylor Swift", "Abbey Road", "Planet Earth", "The Dark Side of the Moon",
-    "Radiolab", "Interstellar", "Hotel California", "Miles Davis", "Chill Vibes", "Friends",
-    "Thriller", "The Daily", "Jurassic Park", "Coldplay", "Workout Mix", "Yesterday",
-)  # fmt: skip
-_MEDIA_CLASS_WORDS: dict[str, tuple[str, ...]] = {
-    "artist": ("artist", "band"),
-    "album": ("album", "record"),
-    "playlist": ("playlist",),
-    "podcast": ("podcast",),
-    "movie": ("movie", "film"),
-    "tv_show": ("show", "TV show", "series"),
-    "track": ("song", "track"),
+    title: kind for kind, titles in _P.group("media_titles").items() for title in titles
 }
+_EXTRA_MEDIA = _P.words("extra_media")
+_MEDIA_CLASS_WORDS: dict[str, tuple[str, ...]] = _P.group("media_class_words")
 _WATCH = frozenset({"movie", "tv_show"})
 
 # Requests no smart-home tool handles.
-_OUT_OF_SCOPE = (
-    "what's the capital of (France|Spain|Japan|Canada|Australia|Brazil|Kenya)",
-    "who (wrote|painted) (Hamlet|the Mona Lisa|Pride and Prejudice|The Starry Night)",
-    "how tall is (Mount Everest|the Eiffel Tower|the Empire State Building)",
-    "how far (away) is the moon", "when did (World War (one|two)|the Roman Empire) end",
-    "what's the population of (Tokyo|India|Germany|New York)",
-    "who won the (world cup|super bowl|last election)",
-    "how many (ounces|grams) (are) in a (cup|pound)", "what's (12 times 7|the square root of 144|15 percent of 80|two plus two)",
-    "convert (10 miles to kilometers|5 pounds to kilos|3 cups to milliliters)",
-    "how do you say (hello|thank you|good night) in (French|German|Italian|Japanese)",
-    "(spell|define) (necessary|rhythm|serendipity|ubiquitous)",
-    "tell me a (joke|story|fun fact|riddle)", "sing me a song", "what's the meaning of life",
-    "what's your favorite (color|movie|food)", "(flip a coin|roll a die|pick a random number)",
-    "I'm bored", "do you dream", "are you smarter than a (cat|toaster)",
-    "order (a pizza|sushi|more paper towels online|a large pepperoni pizza)",
-    "call (mom|the office|my brother|the dentist)", "text (my sister|dad) that I'm running late",
-    "(send an email|write an email) to my boss", "book a table for (two|four) at (7|8)",
-    "(get|call) me (a taxi|an uber)", "navigate to the nearest (gas station|pharmacy)",
-    "how long is my commute (today|this morning)", "what's on my calendar (today|tomorrow)",
-    "set an alarm for (7|6:30|8) (am|in the morning)", "wake me up at (6|7) tomorrow",
-    "remind me to (call the dentist|buy a gift|pick up the kids) (tomorrow|at 5)",
-    "schedule a meeting for (Monday|next week)", "translate (good morning|where is the train station) into Spanish",
-    "read me the (news|headlines)", "what's the score of the (Lakers|Yankees|Arsenal) game",
-    "how is the stock market doing (today)", "find (me) a recipe for (lasagna|banana bread)",
-    "what's the (price|value) of bitcoin", "(buy|order) (concert tickets|a new phone charger)",
-    "how do I (get a stain out of a carpet|boil an egg)", "what movies are playing (tonight|nearby)",
-)  # fmt: skip
+_OUT_OF_SCOPE = _P.templates("out_of_scope")
 # Devices and rooms a home rarely has; kept only where the world has nothing of that name.
-_ABSENT_DEVICES = (
-    "sauna", "hot tub", "coffee maker", "oven", "washing machine", "dryer", "sprinklers",
-    "pool heater", "electric blanket", "space heater", "air purifier", "christmas lights",
-    "fireplace", "kettle", "microwave", "security cameras", "jacuzzi", "espresso machine",
-    "heated floor", "towel warmer", "aquarium pump", "dehumidifier", "water heater",
-)  # fmt: skip
-_ABSENT_AREAS = (
-    "attic", "nursery", "bathroom", "laundry room", "dining room", "hallway", "den", "study",
-    "sunroom", "pantry", "home gym", "wine cellar", "playroom", "patio", "library",
-)  # fmt: skip
+_ABSENT_DEVICES = _P.words("absent_devices")
+_ABSENT_AREAS = _P.words("absent_areas")
 
 # --------------------------------------------------------------------------------------------
 # How often each tool is asked for (relative weights); HassTurnOn/Off, HassGetState and
@@ -512,33 +202,15 @@ TOOL_WEIGHTS: dict[str, float] = {
 }
 
 # Polite and casual wrappers: (text, weight).
-_CMD_PREFIX = (
-    ("", 62), ("please ", 9), ("can you ", 6), ("could you ", 4), ("could you please ", 2),
-    ("would you ", 1.5), ("will you ", 1), ("hey, ", 3), ("ok, ", 1.5), ("okay ", 1),
-    ("I want you to ", 1), ("I'd like you to ", 1), ("go ahead and ", 1.2), ("hey there, ", 0.8),
-    ("can you please ", 1.5), ("would you mind if you ", 0), ("quick, ", 0.6), ("um, ", 0.6),
-    ("oh, and ", 0.4), ("assistant, ", 0.8), ("computer, ", 0.4),
-)  # fmt: skip
-_CMD_SUFFIX = (
-    ("", 74), (" please", 9), (" for me", 4), (" now", 3.5), (" right now", 1.2),
-    (", thanks", 2), (", thank you", 1.5), (" thanks", 1), (" asap", 0.4), (" if you can", 0.6),
-    (" real quick", 0.4), (" when you get a chance", 0.3),
-)  # fmt: skip
-_ASK_PREFIX = (
-    ("", 84), ("hey, ", 4), ("ok, ", 2), ("quick question, ", 1.5), ("um, ", 1),
-    ("assistant, ", 1), ("so ", 1), ("hey there, ", 0.8), ("excuse me, ", 0.6),
-)  # fmt: skip
-_QUESTION_OPENERS = ("can ", "could ", "would ", "will ")
+_CMD_PREFIX = _P.weighted("cmd_prefix")
+_CMD_SUFFIX = _P.weighted("cmd_suffix")
+_ASK_PREFIX = _P.weighted("ask_prefix")
+_QUESTION_OPENERS = _P.words("question_openers")
 # Wrappers for requests that do not start with a verb ("kitchen lights off", "I want it warmer").
-_SOFT_PREFIX = (
-    ("", 84), ("hey, ", 5), ("ok, ", 3), ("okay ", 1), ("um, ", 1.5), ("assistant, ", 1.5),
-    ("oh, and ", 0.5), ("so ", 0.5),
-)  # fmt: skip
-_SOFT_SUFFIX = (("", 86), (" please", 7), (", thanks", 3), (", thank you", 2), (" now", 1))
+_SOFT_PREFIX = _P.weighted("soft_prefix")
+_SOFT_SUFFIX = _P.weighted("soft_suffix")
 # Words an imperative request starts with: only these take "can you", "please"... in front.
-_VERBS = frozenset(
-    ["activate", "add", "adjust", "announce", "back", "bolt", "bring", "broadcast", "brighten", "bump", "call", "cancel", "change", "check", "clean", "clear", "close", "complete", "continue", "cool", "count", "create", "cross", "cut", "darken", "deactivate", "delete", "dim", "disable", "disengage", "dock", "don't", "enable", "end", "engage", "execute", "extend", "flip", "freeze", "get", "give", "go", "halt", "have", "heat", "hit", "hold", "hoover", "illuminate", "increase", "jot", "keep", "kick", "kill", "knock", "launch", "lengthen", "let", "light", "lift", "lock", "lower", "make", "mark", "move", "mute", "open", "pause", "pick", "play", "power", "press", "program", "pull", "push", "put", "queue", "raise", "read", "recall", "reduce", "release", "remind", "remove", "replay", "restart", "restore", "resume", "return", "rewind", "run", "secure", "send", "set", "shorten", "shout", "shut", "silence", "skip", "speed", "start", "stick", "stop", "stream", "subtract", "switch", "take", "tell", "throw", "tick", "time", "trigger", "trim", "turn", "unbolt", "unlock", "unmute", "unpause", "vacuum", "wait", "warm", "write", "announce", "broadcast", "slow"]
-)  # fmt: skip
+_VERBS = frozenset(_P.words("verbs"))
 
 # --------------------------------------------------------------------------------------------
 
