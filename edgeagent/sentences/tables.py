@@ -3,7 +3,7 @@
 A generator written in Python decides what a request asks for and how it is labelled; what
 people *say* lives in YAML files beside it. A file has up to four sections; a name is defined
 once across the files loaded together, and may group named tables under it (addressed with
-dots, ``domain_nouns.light.plural``):
+dots, ``domain_nouns.light.many``):
 
 ```yaml
 words:       # phrases used as they are
