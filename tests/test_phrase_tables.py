@@ -68,6 +68,7 @@ def test_folder_of_tables(tmp_path: Path) -> None:
         ("words:\n  a: [x]\n  a b: [y]\n", 3, "bad table name"),
         ("words:\n  a: [x]\nweighted:\n  a: [[x, 1]]\n", 4, "already defined"),
         ("words: [\n", 2, "not valid YAML"),
+        ("words:\n  a: [x]\n  a: [y]\n", 3, "'a' is defined twice"),
     ],
 )
 def test_errors_name_file_and_line(tmp_path: Path, text: str, line: int, message: str) -> None:

@@ -271,8 +271,17 @@ def read_yaml(path: Path) -> tuple[Any, dict[tuple[Any, ...], int]]:
         line = mark.line + 1 if mark is not None else None
         raise SentenceError(path, line, f"not valid YAML: {getattr(exc, 'problem', exc)}") from exc
     lines: dict[tuple[Any, ...], int] = {}
-    data = _to_python(node, (), lines) if node is not None else {}
+    try:
+        data = _to_python(node, (), lines) if node is not None else {}
+    except _DuplicateKey as dup:
+        raise SentenceError(path, dup.line, f"{dup.key!r} is defined twice here") from None
     return data, lines
+
+
+class _DuplicateKey(Exception):
+    def __init__(self, key: Any, line: int) -> None:
+        super().__init__(key)
+        self.key, self.line = key, line
 
 
 def _read(path: Path) -> tuple[FileSpec, dict[tuple[Any, ...], int]]:
@@ -296,6 +305,8 @@ def _to_python(node: yaml.Node, path: tuple[Any, ...], lines: dict[tuple[Any, ..
         out: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             key = key_node.value  # keys are plain names here
+            if key in out:
+                raise _DuplicateKey(key, key_node.start_mark.line + 1)
             out[key] = _to_python(value_node, (*path, key), lines)
         return out
     if isinstance(node, yaml.SequenceNode):

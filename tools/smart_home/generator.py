@@ -426,12 +426,8 @@ class _Generator:
                 return draft
         return None
 
-    _ON = ("(turn|switch|power) on [the] {n}", "(turn|switch) [the] {n} on", "{n} on", "(activate|enable) [the] {n}",
-           "I (want|need) [the] {n} (on|turned on|switched on)", "make sure [the] {n} is (on|turned on)",
-           "(put|flip) [the] {n} on", "get [the] {n} (on|going)")  # fmt: skip
-    _OFF = ("(turn|switch|power) off [the] {n}", "(turn|switch) [the] {n} off", "{n} off", "(deactivate|disable) [the] {n}",
-            "shut [the] {n} off", "shut off [the] {n}", "I (want|need) [the] {n} (off|turned off|switched off)",
-            "make sure [the] {n} is (off|turned off)", "kill [the] {n}", "flip [the] {n} off")  # fmt: skip
+    _ON = _P.templates("switch_by_name.on")
+    _OFF = _P.templates("switch_by_name.off")
 
     def _switch_by_name(self, on: bool) -> _Draft | None:
         pool = self.ents("light", "switch", "fan", "input_boolean", "media_player", "humidifier",
@@ -516,32 +512,14 @@ class _Generator:
         if domain is None:
             return None
         aw = self.area_words(a)
-        v = "on" if on else "off"
-        ts = [
-            "(turn|switch) " + v + " [all] [the] {d} {in_area}",
-            "(turn|switch) [all] [the] {d} {in_area} " + v,
-            "(turn|switch) " + v + " [all] [the] {area} {d}",
-            "(turn|switch) [all] [the] {area} {d} " + v,
-            "{area} {d} " + v,
-            "{d} " + v + " {in_area}",
-            "(turn|switch) " + v + " the {d1} {in_area}",
-            "I (want|need) [all] the {d} {in_area} " + v,
-            "(put|get) the {d} " + v + " {in_area}",
-            "make sure the {d} {in_area} {are} " + v,
-            "can (we|I) (get|have) the {area} {d} " + v,
-            ("(activate|power up) [the] {d} {in_area}" if on else "(deactivate|kill|cut) [the] {d} {in_area}"),
-        ]  # fmt: skip
+        ts = _t("group_in_area.on" if on else "group_in_area.off")
         if domain == "light":
             ts.append("light up {area_noun}" if on else "(darken|make it dark in) {area_noun}")
         words = self._group_words(domain)
         named = {n.lower() for n in self.w.vocabulary()["name"]}
         if f"{aw['area']} {words['d1']}".lower() not in named:
             # "the kitchen light" names no entity here, so it means the kitchen's lights (as in HA)
-            ts += [
-                "(turn|switch) " + v + " [the] {area} {d1}",
-                "(turn|switch) [the] {area} {d1} " + v,
-                "{area} {d1} " + v,
-            ]
+            ts += _t("group_in_area_one.on" if on else "group_in_area_one.off")
         text = self.wrap(self.say(ts, **words, **aw))
         ctx = self.maybe_context(0.25)
         return _Draft(_tool(on), {"area": aw["_label"], "domain": domain}, text, ctx)
@@ -554,17 +532,7 @@ class _Generator:
         domain = self._group_domain(lambda e: e.area_id == a.id)
         if domain is None:
             return None
-        v = "on" if on else "off"
-        ts = [
-            "(turn|switch) " + v + " [all] [the] {d} {here}",
-            "(turn|switch) [all] [the] {d} " + v + " {here}",
-            "(turn|switch) [all] [the] {d} {here} " + v,
-            "{d} " + v + " {here}",
-            "(turn|switch) " + v + " (my|our) {d} {here}",
-            "(put|get) the {d} " + v + " {here}",
-            "(turn|switch) " + v + " the {d1} {here}",
-            ("(activate|power up) [the] {d} {here}" if on else "(deactivate|kill|cut) [the] {d} {here}"),
-        ]  # fmt: skip
+        ts = _t("group_here.on" if on else "group_here.off")
         if domain == "light":
             ts += _t("group_here.light_on") if on else _t("group_here.light_off")
         text = self.wrap(self.say(ts, here=self.here(), **self._group_words(domain)))
@@ -579,17 +547,7 @@ class _Generator:
         if domain is None:
             return None
         fw = self.floor_words(f)
-        v = "on" if on else "off"
-        ts = [
-            "(turn|switch) " + v + " [all] [the] {d} {on_floor}",
-            "(turn|switch) [all] [the] {d} {on_floor} " + v,
-            "(turn|switch) " + v + " [all] [the] {floor} {d}",
-            "{floor} {d} " + v,
-            "{d} " + v + " {on_floor}",
-            "(turn|switch) " + v + " every {d1} {on_floor}",
-            "I (want|need) [all] the {d} {on_floor} " + v,
-            ("(activate|power up) [the] {d} {on_floor}" if on else "(deactivate|kill|cut) [the] {d} {on_floor}"),
-        ]  # fmt: skip
+        ts = _t("group_on_floor.on" if on else "group_on_floor.off")
         text = self.wrap(self.say(ts, **self._group_words(domain), **fw))
         ctx = self.maybe_context(0.2)
         return _Draft(_tool(on), {"floor": fw["_label"], "domain": domain}, text, ctx)
@@ -598,18 +556,7 @@ class _Generator:
         domain = self._group_domain()
         if domain is None:
             return None
-        v = "on" if on else "off"
-        ts = [
-            "(turn|switch) " + v + " all [of] the {d}",
-            "(turn|switch) all [of] the {d} " + v,
-            "(turn|switch) " + v + " every {d1} [in the (house|home)]",
-            "(turn|switch) " + v + " [all] [the] {d} (everywhere|in the whole (house|home)|throughout the house|in every room|all over the house)",
-            "(turn|switch) [all] the {d} " + v + " (everywhere|in the whole house|in every room)",
-            "all [the] {d} " + v,
-            "every {d1} " + v,
-            "(turn|switch) " + v + " [all] the {d} in the (house|home|apartment)",
-            "make sure every {d1} in the house is " + v,
-        ]  # fmt: skip
+        ts = _t("group_everywhere.on" if on else "group_everywhere.off")
         text = self.wrap(self.say(ts, **self._group_words(domain)))
         place = re.search(r"house|home|everywhere|every room|apartment", text)
         ctx = self.maybe_context(0.35) if place else None
@@ -695,25 +642,14 @@ class _Generator:
         locks = self.ents("lock")
         if not locks:
             return None
-        verb = "lock" if on else "unlock"
         areas = self.areas_with(lambda e: e.domain == "lock")
         if areas and self.chance(0.5):
             a = self.choice(areas)
             aw = self.area_words(a)
-            ts = [
-                verb + " [all] [the] doors {in_area}",
-                verb + " [all] [the] locks {in_area}",
-                verb + " [all] the {area} door[s]",
-                verb + " every door {in_area}",
-                verb + " [the] door {in_area}",
-            ]
+            ts = _t("locks_in_area.on" if on else "locks_in_area.off")
             text = self.wrap(self.say(ts, **aw))
             return _Draft(_tool(on), {"area": aw["_label"], "domain": "lock", "name": "all"}, text)
-        ts = [verb + " all [of] the doors", verb + " all [the] locks", verb + " every door [in the house]",
-              verb + " [all] the doors (everywhere|in the house|around the house)",
-              verb + " every lock in the (house|home)"]  # fmt: skip
-        if on:
-            ts.append("lock up (every door|all the doors) for the night")
+        ts = _t("locks_everywhere.on" if on else "locks_everywhere.off")
         text = self.wrap(self.say(ts))
         return _Draft(_tool(on), {"domain": "lock", "name": "all"}, text, self.maybe_context(0.2))
 
@@ -727,11 +663,9 @@ class _Generator:
         n, label = self.entity_words(e, self.light_suffix(e))
         aw = self.area_words(area)
         if e.domain == "cover":
-            ts = [("open" if on else "close") + " [the] {n} {in_area}"]
+            ts = _t("cover_in_area.on" if on else "cover_in_area.off")
         else:
-            v = "on" if on else "off"
-            ts = ["(turn|switch) " + v + " [the] {n} {in_area}", "(turn|switch) [the] {n} {in_area} " + v,
-                  "{in_area}, (turn|switch) " + v + " [the] {n}"]  # fmt: skip
+            ts = _t("name_in_area.on" if on else "name_in_area.off")
         text = self.wrap(self.say(ts, n=n, **aw))
         return _Draft(
             _tool(on), {"name": label, "area": aw["_label"]}, text, self.maybe_context(0.2)
