@@ -93,10 +93,22 @@ def test_continuing_a_student_for_other_tools_is_refused_clearly(greenhouse: typ
     result = CliRunner().invoke(
         app,
         ["distill", "--world", "greenhouse", "--generated", "60", "--steps", "2",
-         "--init", str(bundled("encoder")), "--out", "/tmp/never"],
+         "--init", str(bundled("encoder-torch")), "--out", "/tmp/never"],
     )  # fmt: skip
     assert result.exit_code == 2
     assert "heads have no place for" in result.output and "leave out --init" in result.output
+
+
+def test_continuing_an_exported_student_names_its_torch_folder(greenhouse: type) -> None:
+    from edgeagent.students import bundled
+
+    result = CliRunner().invoke(
+        app,
+        ["distill", "--world", "greenhouse", "--generated", "60", "--steps", "2",
+         "--init", str(bundled("encoder")), "--out", "/tmp/never"],
+    )  # fmt: skip
+    assert result.exit_code == 2
+    assert "no torch weights" in result.output and "encoder-torch" in result.output
 
 
 def test_too_few_examples_is_refused_clearly(greenhouse: type, tmp_path: Path) -> None:
