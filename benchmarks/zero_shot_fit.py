@@ -1,7 +1,9 @@
 """Fit the zero-shot relevance gate (``edgeagent/brains/zero_shot.py`` ``FITS``) on the
 project's own toolkits; no benchmark data.
 
-Requests are drawn from the smart-home and robot toolkits' sentence generators. Each becomes
+Two sources (``--source``): generated API-style toolsets over invented domains
+(``synthetic_toolsets.py``), and requests drawn from the smart-home and robot toolkits'
+sentence generators. Each toolkit request becomes
 BFCL-shaped toolsets of one to four tools: *relevant* (its own tool among random tools of the
 other toolkit) and *irrelevant* (tools of the other toolkit only, or the request is one of
 the toolkits' own out-of-scope sentences against that toolkit's tools). A logistic regression
@@ -69,8 +71,15 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=300, help="requests drawn per toolkit")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--scorers", default="lexical,embedding")
+    ap.add_argument("--source", default="both", choices=["both", "synthetic", "toolkits"])
     args = ap.parse_args()
-    data = pairs(args.n, args.seed)
+    data = []
+    if args.source in ("both", "synthetic"):
+        from synthetic_toolsets import relevance_pairs
+
+        data += list(relevance_pairs(args.n, args.seed))
+    if args.source in ("both", "toolkits"):
+        data += pairs(args.n, args.seed)
     labels = np.array([y for _, _, y in data], dtype=float)
     report = {}
     for name in args.scorers.split(","):

@@ -24,9 +24,7 @@ class GreenhouseToolkit(Toolkit):
     name = "greenhouse"
 
     @tool(risk=Risk.PHYSICAL)
-    def water_zone(
-        self, zone: Zone, minutes: Annotated[int, Field(ge=1, le=60)] = 5
-    ) -> str:
+    def water_zone(self, zone: Zone, minutes: Annotated[int, Field(ge=1, le=60)] = 5) -> str:
         """Water the plants of one zone with the drip irrigation.
 
         Args:
@@ -36,9 +34,7 @@ class GreenhouseToolkit(Toolkit):
         return f"watering {zone} for {minutes} min"
 
     @tool(risk=Risk.REVERSIBLE)
-    def start_misting(
-        self, zone: Zone, seconds: Annotated[int, Field(ge=10, le=300)] = 30
-    ) -> str:
+    def start_misting(self, zone: Zone, seconds: Annotated[int, Field(ge=10, le=300)] = 30) -> str:
         """Spray a fine mist over a zone to raise the air moisture around the plants.
 
         Args:
@@ -69,9 +65,7 @@ class GreenhouseToolkit(Toolkit):
         return f"vents at {opening}%"
 
     @tool(risk=Risk.REVERSIBLE)
-    def set_grow_lights(
-        self, zone: Zone, brightness: Annotated[int, Field(ge=0, le=100)]
-    ) -> str:
+    def set_grow_lights(self, zone: Zone, brightness: Annotated[int, Field(ge=0, le=100)]) -> str:
         """Dim, brighten or switch off the LED grow lights over a zone.
 
         Args:
