@@ -200,3 +200,21 @@ def relevance_pairs(n: int, seed: int = 0) -> Iterator[tuple[str, list[Tool], in
             yield words, [make_tool(entity, rng.choice(near), params, rng)], 0
         else:
             yield words, foreign(k), 0
+
+
+def tool_pairs(n: int, seed: int = 0) -> Iterator[tuple[str, Tool, int]]:
+    """``n`` requests as (request, tool, 1 if the tool answers it): the request's own tool,
+    one tool of another domain and, where the entity has more, a near miss (same entity,
+    another attribute)."""
+    rng = random.Random(seed)
+    for _ in range(n):
+        d = rng.randrange(len(DOMAINS))
+        entity, attrs, params = DOMAINS[d]
+        attr = rng.choice(attrs)
+        words = request(entity, attr, params, rng)
+        yield words, make_tool(entity, attr, params, rng), 1
+        e, a, p = DOMAINS[rng.choice([i for i in range(len(DOMAINS)) if i != d])]
+        yield words, make_tool(e, rng.choice(a), p, rng), 0
+        near = [x for x in attrs if x != attr]
+        if near:
+            yield words, make_tool(entity, rng.choice(near), params, rng), 0

@@ -115,6 +115,11 @@ def run(brains: dict[str, GGUFBrain], items: list[Item]) -> dict[str, Any]:
                     "reason": d.reason,
                 }
             )
+            row = rows[name][-1]
+            print(
+                f"  {name} {case_id} ok={row['ok']} conf={d.confidence:.2f} {ms:.0f}ms {d.raw!r:.80}",
+                flush=True,
+            )
     return {name: summary(r) | {"rows": r} for name, r in rows.items()}
 
 

@@ -65,9 +65,9 @@ class GGUFBrain(BaseBrain):
         zero_shot: rank tools, gate on relevance and draw open values from the request
             (see ``zero_shot.py``); None: when the model is not a distilled student (its
             prompt style is not ``compact``).
-        retrieval: the tool scorer for zero-shot decisions: ``auto`` (embeddings when the
-            ``encoder`` extra is installed, else lexical), ``lexical``, ``embedding`` or a
-            :class:`~edgeagent.brains.retrieval.Scorer`.
+        retrieval: the tool scorer for zero-shot decisions: ``auto`` (``hybrid`` when the
+            ``encoder`` extra is installed, else lexical), ``lexical``, ``embedding``,
+            ``hybrid`` (both added) or a :class:`~edgeagent.brains.retrieval.Scorer`.
         max_tools: most tools a zero-shot prompt and grammar hold.
     """
 
@@ -86,7 +86,7 @@ class GGUFBrain(BaseBrain):
         adapter: str | Path | None = None,
         verbose: bool = False,
         zero_shot: bool | None = None,
-        retrieval: Literal["auto", "lexical", "embedding"] | Scorer = "auto",
+        retrieval: Literal["auto", "lexical", "embedding", "hybrid"] | Scorer = "auto",
         max_tools: int = 2,
     ) -> None:
         self.model_path = resolve_model_path(model_path)

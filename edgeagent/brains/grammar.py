@@ -9,8 +9,9 @@ their JSON schema: arrays item by item, objects key by key, anything else a perm
 Numbers stay within the schema's bounds (``minimum``/``maximum`` and the exclusive forms, from
 pydantic's ``ge``/``le``/``gt``/``lt``; see :mod:`edgeagent.brains.values`). With
 ``open_values="request"`` (the zero-shot brain) open strings are any run of the request's
-words and numbers are the ones the request says (within bounds; any number within bounds when
-it says none), so a model cannot invent a value the words do not hold; an optional parameter
+words, numbers are the ones the request says (within bounds; any number within bounds when
+it says none) and ``Literal`` choices the ones it names (by shared words; all when it names
+none), so a model cannot invent a value the words do not hold; an optional parameter
 is offered only when the request hints at it (one of its choices, a word of its name, or more
 numbers than the required ones take).
 """
@@ -262,11 +263,19 @@ class GrammarBuilder:
             return self._number(p.type == "integer", bounds or Bounds(p.minimum, p.maximum))
         allowed = self.toolset.allowed_values(p, obs, self._vocab)
         if allowed is not None:
-            return self._shared(allowed)
+            return self._shared(self._named(allowed) if p.choices else allowed)
         if p.vocab is not None and p.vocab.from_utterance:
             known = self._vocab.get(p.vocab.kind, [])
             return self._shared([*known, *p.vocab.extra, *spans])
         return self._span_rule or "str"
+
+    def _named(self, choices: list[str]) -> list[str]:
+        """In ``request`` mode, the choices the request names (most words shared), else all."""
+        if self.open_values != "request":
+            return choices
+        shared = {c: len(set(content_words(c)) & self._request_words) for c in choices}
+        best = max(shared.values(), default=0)
+        return [c for c in choices if shared[c] == best] if best else choices
 
     def _number(self, integer: bool, bounds: Bounds) -> str:
         """Numbers within ``bounds``: the request's own when it says some (``request`` mode)."""

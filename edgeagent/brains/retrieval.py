@@ -11,8 +11,10 @@ confusions) and uses the scores to decide whether any tool applies at all. Two s
 - :class:`EmbeddingScorer`: cosine similarity of sentence embeddings (the packaged
   all-MiniLM-L6-v2, through :func:`embed`; needs the ``encoder`` extra).
 
-``default_scorer()`` picks the embedding scorer when its runtime is installed, else the
-lexical one. docs/zero_shot.md has the measurements behind the choice.
+- :class:`HybridScorer`: the two added (the default when the embedding runtime is installed).
+
+``default_scorer()`` picks the hybrid scorer when the embedding runtime is installed, else
+the lexical one. docs/zero_shot.md has the measurements behind the choice.
 """
 
 from __future__ import annotations
@@ -137,11 +139,32 @@ class EmbeddingScorer:
         missing = [t for t in dict.fromkeys(texts) if t not in self._cache]
         if len(self._cache) > 4096:
             self._cache.clear()
-        vecs = embed([utterance, *missing])
-        for text, vec in zip(missing, vecs[1:], strict=True):
-            self._cache[text] = vec
-        q = vecs[0]
+        asked = [utterance] if utterance not in self._cache else []
+        if asked or missing:
+            vecs = embed([*asked, *missing])
+            for text, vec in zip([*asked, *missing], vecs, strict=True):
+                self._cache[text] = vec
+        q = self._cache[utterance]
         return [float(np.dot(q, self._cache[t])) for t in texts]
+
+
+class HybridScorer:
+    """The lexical and the embedding score added: words the request shares with a tool's
+    text outweigh a loose similarity of meaning, and meaning still counts where no word is
+    shared. :meth:`parts` keeps both for the relevance fit of each."""
+
+    name = "hybrid"
+
+    def __init__(self) -> None:
+        self.lexical = LexicalScorer()
+        self.embedding = EmbeddingScorer()
+
+    def parts(self, utterance: str, tools: Sequence[Tool]) -> tuple[list[float], list[float]]:
+        return self.lexical.scores(utterance, tools), self.embedding.scores(utterance, tools)
+
+    def scores(self, utterance: str, tools: Sequence[Tool]) -> list[float]:
+        lex, emb = self.parts(utterance, tools)
+        return [a + b for a, b in zip(lex, emb, strict=True)]
 
 
 def embed(texts: Sequence[str]) -> np.ndarray:
@@ -196,8 +219,8 @@ def embedding_available() -> bool:
 
 
 def default_scorer() -> Scorer:
-    """The embedding scorer when its runtime is installed, else the lexical one."""
-    return EmbeddingScorer() if embedding_available() else LexicalScorer()
+    """The hybrid scorer when the embedding runtime is installed, else the lexical one."""
+    return HybridScorer() if embedding_available() else LexicalScorer()
 
 
 @dataclass(frozen=True)
