@@ -111,6 +111,16 @@ def test_request_grammar_offers_the_numbers_said_within_bounds() -> None:
     assert g.startswith("root ::= call")
 
 
+def test_request_grammar_offers_the_choices_the_request_names() -> None:
+    obs = Observation(utterance="water the seedlings on the seedling rack")
+    g = GrammarBuilder(greenhouse(), open_values="request").build(obs)
+    zone = next(line for line in g.splitlines() if line.startswith("v-water-zone-zone "))
+    values = g.split(zone.split("::=")[1].strip() + " ::= ", 1)[1].splitlines()[0]
+    assert "seedling rack" in values and "tomato bed" not in values
+    g = GrammarBuilder(greenhouse(), open_values="request").build(Observation(utterance="water"))
+    assert "tomato bed" in g and "potting bench" in g  # none named: every choice
+
+
 def test_request_grammar_spans_open_strings_and_drops_unhinted_optionals() -> None:
     @tool
     def find_hotel(city: str, stars: int | None = None, pool: bool | None = None) -> str:
