@@ -201,18 +201,26 @@ class GGUFBrain(BaseBrain):
         if plan.toolset is None:  # no tool is likely to apply: no need to ask the model
             self.last_timings = {"retrieval_ms": retrieval_ms}
             return Proposal(calls=(), confidence=plan.no_call_confidence, raw="none")
-        proposal = self._generate(observation, plan.toolset, "request")
+        # a toolset with a world (a home, a robot) comes back every decision: its full prompt
+        # stays in the KV cache and only the grammar narrows; a function set (BFCL's, a new
+        # one per case) gets a prompt of the retrieved tools only
+        shown = toolset if toolset.worlds else plan.toolset
+        proposal = self._generate(observation, plan.toolset, "request", prompt_toolset=shown)
         self.last_timings["retrieval_ms"] = retrieval_ms
         return proposal.model_copy(
             update={"confidence": plan.confidence(proposal.confidence, bool(proposal.calls))}
         )
 
     def _generate(
-        self, observation: Observation, toolset: Toolset, open_values: OpenValues
+        self,
+        observation: Observation,
+        toolset: Toolset,
+        open_values: OpenValues,
+        prompt_toolset: Toolset | None = None,
     ) -> Proposal:
         llama = self.llama
         timings: dict[str, float] = {}
-        parts = self.prompt.parts(toolset, observation)
+        parts = self.prompt.parts(prompt_toolset or toolset, observation)
         prompt_tokens = self._ensure_prefix(parts.prefix, timings)
         suffix = llama.tokenize(parts.suffix.encode(), add_bos=False, special=True)
         if len(self._prefix_tokens) + len(suffix) + self.max_tokens > self.n_ctx:
