@@ -85,6 +85,7 @@ def test_numbers_and_words_of_a_request() -> None:
 def test_identifiers_and_content_words() -> None:
     assert split_identifier("getWeather_forecast.v2") == "get Weather forecast v2"
     assert content_words("What are the lights in the kitchens?") == ["light", "kitchen"]
+    assert content_words("seedlings") == content_words("seedling rack")[:1]
 
 
 # --- grammar ------------------------------------------------------------------------------

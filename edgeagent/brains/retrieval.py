@@ -49,7 +49,16 @@ def split_identifier(name: str) -> str:
 
 
 def stem(word: str) -> str:
-    """A light suffix stripper (plural and verb endings), enough to match ``lights``/``light``."""
+    """A light suffix stripper (plural and verb endings), enough to match ``lights``/``light``;
+    stripped until nothing changes, so ``seedlings`` and ``seedling`` meet."""
+    while True:
+        shorter = _strip_suffix(word)
+        if shorter == word:
+            return word
+        word = shorter
+
+
+def _strip_suffix(word: str) -> str:
     for suffix, keep in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             if suffix == "es" and not word.endswith(("ses", "xes", "ches", "shes")):
