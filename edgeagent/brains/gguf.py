@@ -181,8 +181,12 @@ class GGUFBrain(BaseBrain):
         self._prefix_key = None
 
     def warm_up(self, toolset: Toolset) -> None:
-        """Load the model and evaluate the toolset's static prompt now, not on first use."""
+        """Load the model and evaluate the toolset's static prompt now, not on first use (on
+        the zero-shot path: load the tool scorer and score the toolset's tools instead)."""
         probe = Observation(utterance="-")
+        if self.zero_shot and not toolset.worlds:
+            self._zs.plan(probe, toolset)  # the prompt depends on the request: nothing to cache
+            return
         self._ensure_prefix(self.prompt.parts(toolset, probe).prefix, {})
 
     @property
