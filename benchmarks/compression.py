@@ -1,8 +1,8 @@
 """Compression targets: the encoder student and its int8 copy, and the GGUF quantizer.
 
 Measures, each variant in its own process (``edgeagent compress report``'s measurement): the
-shipped encoder student with int8 and with fp32 linear layers, and its int8-stored copy, on
-both dev files (local brain only; routed figures assume the replay cloud, which is always
+shipped torch encoder student (``encoder-torch``) with int8 and with fp32 linear layers, its
+int8-stored copy, and the shipped exported student (``encoder``, llama.cpp), on both dev files (local brain only; routed figures assume the replay cloud, which is always
 right), then the file size of int8 against fp32 storage, and Q4_K_M against F16 for the
 packaged SmolLM2 (dequantized to F16 and requantized). Prints every target with its figure.
 
@@ -54,7 +54,7 @@ def main() -> None:
     ap.add_argument("--no-gguf", action="store_true", help="skip the Q4_K_M/F16 measurement")
     ap.add_argument("--out", type=Path, default=None, help="also write the report here")
     args = ap.parse_args()
-    student = args.student or bundled("encoder")
+    student = args.student or bundled("encoder-torch")
     files = [DATA / HOME, DATA / ROBOT]
     with tempfile.TemporaryDirectory() as tmp_dir:
         tmp = Path(tmp_dir)
@@ -64,6 +64,7 @@ def main() -> None:
             Variant(model=student, student=True, options={"int8": True}),
             Variant(model=student, student=True, options={"int8": False}),
             Variant(model=int8, student=True, options={"int8": True}),
+            Variant(model=bundled("encoder"), student=True),
         ]
         rows = measure_all(variants, files, args.limit or None)
         fp32_mb = (fp32 / "student.safetensors").stat().st_size / 2**20
@@ -72,7 +73,7 @@ def main() -> None:
     print(to_markdown(rows))
     if args.out:
         write_report(rows, args.out)
-    default, fp32_row, int8_row = rows
+    default, fp32_row, int8_row, _exported = rows
     home, robot = default["files"][HOME], default["files"][ROBOT]
     loss = max(
         fp32_row["files"][f]["accuracy"] - int8_row["files"][f]["accuracy"] for f in (HOME, ROBOT)

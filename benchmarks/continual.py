@@ -117,7 +117,7 @@ def main() -> None:
     )
     args = ap.parse_args()
     kind = args.student
-    old = args.old or bundled(kind)
+    old = args.old or bundled("encoder-torch" if kind == "encoder" else kind)  # trainable form
     steps = args.steps or (150 if kind == "encoder" else 60)
     mix = args.mix if args.mix is not None else (2000 if kind == "encoder" else 400)
 
@@ -137,7 +137,7 @@ def main() -> None:
         print(
             f"  half A with the old student: {n_esc} escalations ({rate:.1%}) logged as teacher examples [{time.perf_counter() - t:.0f} s]"
         )
-        logged = teacher_cases(db, "smart_home") * args.repeat
+        logged = teacher_cases(db, ["smart_home"]) * args.repeat
         generated = gather_cases([f"gen:smart_home:{mix}"], seed=7)
         t = time.perf_counter()
         new = distill_round(kind, old, generated + logged, steps, Path(tmp) / "new")

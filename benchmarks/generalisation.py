@@ -79,13 +79,7 @@ def figures(brain: Any, cases: Sequence[EvalCase]) -> dict[str, Any]:
 def banded(student: Path, n: int, seed: int) -> dict[str, list[EvalCase]]:
     """Fresh generated requests sorted into the student's bands."""
     manifest = read_manifest(student)
-    config = manifest.training.get("config", {})
-    bands = Bands(
-        config.get("holdout_families", 0.0),
-        config.get("holdout_names", 0.0),
-        config.get("test_families", 0.0),
-        config.get("test_names", 0.0),
-    )
+    bands = Bands.model_validate(manifest.training.get("bands") or {})
     toolkits = manifest.toolkits
     specs = [f"gen:{kit}:{n if kit == 'smart_home' else n // 2}" for kit in toolkits]
     cases: list[Case] = gather_cases(specs, seed=seed)

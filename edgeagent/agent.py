@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -9,8 +10,9 @@ from typing import Any
 from edgeagent.brains.base import Brain
 from edgeagent.datamodel import ActionResult, Decision, Observation, StepResult, ToolCall
 from edgeagent.errors import EdgeAgentError, ToolError, UnknownNameError
-from edgeagent.policy import AllowAll, Policy
-from edgeagent.sources import Source, iter_observations
+from edgeagent.inputs import InputLimits, check_observation
+from edgeagent.policy import DeclarativePolicy, Policy
+from edgeagent.sources import OnProblem, Source, iter_observations
 from edgeagent.telemetry import Telemetry
 from edgeagent.toolset import Toolset, merge_context
 from edgeagent.world import diff
@@ -26,9 +28,14 @@ class Agent:
     Args:
         brain: decides what to do for each observation.
         toolset: the tools (and the worlds behind them) the brain may use.
-        policy: checked before every call; allows everything by default.
+        policy: checked before every call. The default is secure: a
+            :class:`~edgeagent.policy.DeclarativePolicy` with the built-in rules (security-risk
+            calls need confirmation; no rate limit); pass :class:`~edgeagent.policy.AllowAll`
+            to run every valid call.
         telemetry: where each step is recorded (nothing is recorded when None).
-        confirm: asked when the policy requires confirmation; without it such calls are refused.
+        confirm: asks a person to confirm a call the policy says needs it; without it such
+            calls are refused, with a message saying how a policy can allow them.
+        limits: the largest utterance and context decided on (larger ones are refused).
     """
 
     def __init__(
@@ -39,18 +46,28 @@ class Agent:
         policy: Policy | None = None,
         telemetry: Telemetry | None = None,
         confirm: ConfirmFn | None = None,
+        limits: InputLimits | None = None,
     ) -> None:
         self.brain = brain
         self.toolset = toolset
-        self.policy: Policy = policy or AllowAll()
+        self.policy: Policy = policy or DeclarativePolicy()
         self.telemetry = telemetry
         self.confirm = confirm
+        self.limits = limits or InputLimits()
 
     # -- the loop --------------------------------------------------------------------------
     def step(self, observation: Observation | str) -> StepResult:
-        """Perceive one observation, decide, act on the decision, and record the step."""
-        obs = self.perceive(observation)
-        decision = self.decide(obs)
+        """Perceive one observation, decide, act on the decision, and record the step.
+
+        The step is recorded before it is returned: a returned step is in the decision log
+        (when the log is writable; see :class:`~edgeagent.telemetry.Telemetry`)."""
+        obs = Observation(utterance=observation) if isinstance(observation, str) else observation
+        obs, refused = check_observation(obs, self.limits)
+        if refused:  # never perceived nor decided: bounded time whatever was sent
+            decision = Decision.invalid(f"input refused: {refused}", brain="input", confidence=0.0)
+        else:
+            obs = self.perceive(obs)
+            decision = self.decide(obs)
         before = self.snapshot()
         results = self.act(decision, obs) if decision.acts else ()
         step = StepResult(
@@ -62,9 +79,11 @@ class Agent:
         self.record(step)
         return step
 
-    def run(self, source: Source) -> Iterator[StepResult]:
-        """Step through a stream of observations (stdin lines, a JSONL file, an iterable)."""
-        for obs in iter_observations(source):
+    def run(self, source: Source, on_problem: OnProblem | None = None) -> Iterator[StepResult]:
+        """Step through a stream of observations (stdin lines, a JSONL file, an iterable); a
+        line that is no observation goes to ``on_problem`` (default: a logged warning) and
+        the run goes on."""
+        for obs in iter_observations(source, on_problem):
             yield self.step(obs)
 
     # -- the stages ------------------------------------------------------------------------
@@ -118,7 +137,9 @@ class Agent:
             return _failed(call, f"denied by policy: {verdict.reason}", "PolicyDenied")
         if verdict.action == "confirm":
             reason = verdict.reason or f"{call.tool} needs confirmation"
-            if self.confirm is None or not self.confirm(call, reason):
+            if self.confirm is None:
+                return _failed(call, _cannot_ask(call, tool, reason), "PolicyDenied")
+            if not self.confirm(call, reason):
                 return _failed(call, f"not confirmed: {reason}", "PolicyDenied")
         try:
             output: Any = tool.invoke(call.args)
@@ -135,6 +156,23 @@ class Agent:
         for world in self.toolset.worlds:
             snap.update(world.snapshot())
         return snap
+
+
+def _cannot_ask(call: ToolCall, tool: Any, reason: str) -> str:
+    """The refusal when nobody can confirm: what was refused and how a policy allows it."""
+    from edgeagent.policy.declarative import targets
+
+    args: dict[str, list[str]] = {}
+    for key in targets(call, tool):
+        name, _, _ = key.partition("=")
+        value = call.args.get(name)
+        args[name] = [str(v) for v in value] if isinstance(value, list) else [str(value)]
+    rule = json.dumps({"tool": call.tool, "args": args} if args else {"tool": call.tool})
+    return (
+        f"not run: {reason}, and nobody can confirm in this run (no one to ask). To let it run "
+        f"unattended, give a policy file (--policy FILE) that allows it: add {rule} under "
+        "confirm.allow (per entity), or leave its risk out of confirm.risks"
+    )
 
 
 def _failed(call: ToolCall, error: str, error_type: str) -> ActionResult:

@@ -88,10 +88,17 @@ class _Parser:
         self.skip_spaces()
         return self.text[self.pos] if self.pos < len(self.text) else ""
 
+    def string(self, what: str) -> str:
+        quoted = self.match(_STRING, what)
+        try:
+            return str(json.loads(quoted))
+        except json.JSONDecodeError as exc:  # e.g. a raw control character inside the quotes
+            raise self.fail(f"{what} valid in JSON ({exc.msg})") from None
+
     def value(self) -> Any:
         ch = self.peek()
         if ch == '"':
-            return json.loads(self.match(_STRING, "a string"))
+            return self.string("a string")
         if ch == "[":
             self.pos += 1
             items: list[Any] = []
@@ -107,7 +114,7 @@ class _Parser:
             obj: dict[str, Any] = {}
             if self.peek() != "}":
                 while True:
-                    key = json.loads(self.match(_STRING, "a quoted key"))
+                    key = self.string("a quoted key")
                     self.expect(":")
                     obj[key] = self.value()
                     if self.peek() != ",":
@@ -164,4 +171,6 @@ def parse_calls(text: str) -> list[ToolCall]:
             calls.append(_Parser(line).call())
         except BrainOutputError as exc:
             raise BrainOutputError(str(exc), raw=text) from None
+        except (RecursionError, ValueError) as exc:  # nested too deeply to read or to hold
+            raise BrainOutputError(f"unreadable call: {type(exc).__name__}", raw=text) from None
     return calls

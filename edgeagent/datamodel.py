@@ -80,6 +80,7 @@ Trigger = Literal[
     "unfamiliar",  # the request is unlike what the local brain was trained on
     "always_cloud",  # the policy sends this kind of decision to the cloud whatever the confidence
     "local_error",  # the local brain crashed
+    "sampled",  # drawn to gather teacher examples, whatever the confidence (collection)
 ]
 # What the cloud did with an escalated decision.
 CloudOutcome = Literal[
@@ -129,6 +130,8 @@ class Escalation(BaseModel):
             why = f"local brain failed ({self.detail})"
         elif self.trigger == "always_cloud":
             why = self.detail or "the policy sends this to the cloud"
+        elif self.trigger == "sampled":
+            why = "sampled to collect teacher examples"
         elif self.trigger == "unfamiliar":
             why = f"unfamiliar request ({self.unfamiliarity or 0.0:.2f} > {self.needed or 0.0:.2f})"
         else:

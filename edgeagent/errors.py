@@ -102,8 +102,11 @@ class PolicyDenied(ToolError):
 class BrainError(AgentRunError):
     """A brain failed to produce a decision (model missing, backend crashed)."""
 
-    def __init__(self, message: str, *, retryable: bool = False) -> None:
+    def __init__(
+        self, message: str, *, retryable: bool = False, retry_after_s: float | None = None
+    ) -> None:
         self.retryable = retryable
+        self.retry_after_s = retry_after_s  # what the server asked for (Retry-After), if it did
         super().__init__(message)
 
 

@@ -71,6 +71,8 @@ def build_brain(
     """A brain from the ``edgeagent.brains`` entry points; ``model`` is passed as
     ``model_path`` when given. Options the plugin does not take are a :class:`ConfigError`
     (checked before it is called, so its own errors surface as they are)."""
+    if name.startswith("replay:") and model is None and not options:
+        return replay_brain(name)
     plugins = plugins or PluginRegistry(BRAINS_GROUP, "brain")
     factory: Callable[..., Brain] = plugins.load(name)
     if model is not None:
@@ -89,8 +91,10 @@ def build_local_brain(
     """A local brain: the named plugin; a student folder given as ``model`` (whatever its
     kind); the GGUF brain for a model or adapter file; else the best one shipped for
     ``suites`` (a student trained for them, else the zero-shot GGUF brain)."""
+    from edgeagent.cpu import configure
     from edgeagent.students import is_student_folder, load_brain
 
+    configure()  # before llama.cpp or torch loads: threads sleep, not spin, while waiting
     options: dict[str, Any] = {"adapter": adapter} if adapter is not None else {}
     if name is None and model is not None and is_student_folder(model):
         if adapter is not None:
@@ -126,19 +130,25 @@ def build_cloud(spec: str | None) -> Brain | None:
     if spec is None or spec == "none":
         return None
     if spec.startswith("replay:"):
-        from edgeagent.brains.replay import ReplayBrain
-
-        source = Path(spec.split(":", 1)[1])
-        if not source.is_file():
-            raise ConfigError(f"replay file not found: {source}")
-        if _is_case_file(source):
-            return ReplayBrain.from_cases(source)
-        return ReplayBrain.from_jsonl(source)
+        return replay_brain(spec)
     if spec in ("openai", "cloud"):
         from edgeagent.brains.cloud import CloudBrain
 
         return CloudBrain.from_env()
     return build_brain(spec)
+
+
+def replay_brain(spec: str) -> Brain:
+    """``replay:FILE``: answers from a case file or recorded decisions (told apart by their
+    content); as a local brain (``--brain replay:FILE``) it runs an agent with no model."""
+    from edgeagent.brains.replay import ReplayBrain
+
+    source = Path(spec.split(":", 1)[1])
+    if not source.is_file():
+        raise ConfigError(f"replay file not found: {source}")
+    if _is_case_file(source):
+        return ReplayBrain.from_cases(source)
+    return ReplayBrain.from_jsonl(source)
 
 
 def _is_case_file(path: Path) -> bool:

@@ -33,7 +33,13 @@ class PluginRegistry(Generic[T]):
 
     def _eps(self) -> dict[str, EntryPoint]:
         if self._entry_points is None:
-            self._entry_points = {ep.name: ep for ep in entry_points(group=self.group)}
+            found = {ep.name: ep for ep in entry_points(group=self.group)}
+            if self.group == TOOLS_GROUP:  # toolkits not packaged yet: $EDGEAGENT_TOOLKITS
+                from edgeagent.settings import settings
+
+                for name, target in settings().toolkits.items():
+                    found[name] = EntryPoint(name=name, value=target, group=self.group)
+            self._entry_points = found
         return self._entry_points
 
     def register(self, name: str, plugin: T) -> None:

@@ -1,21 +1,51 @@
-"""Where observations come from: stdin lines, a JSONL file, or any iterable of events."""
+"""Where observations come from: stdin lines, a JSONL file, or any iterable of events.
+
+A line that is not a valid observation (malformed JSON, a wrong field, bytes that are not
+UTF-8, a line longer than :data:`MAX_LINE_BYTES`) is reported through ``on_problem`` with its
+line number and skipped: one bad line never stops a run. Lines are read with a length limit,
+so an endless line costs bounded memory.
+"""
 
 from __future__ import annotations
 
 import io
 import json
-from collections.abc import Iterable, Iterator, Mapping
+import logging
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Any, TextIO, cast
+from typing import IO, Any, TextIO, cast
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from edgeagent.datamodel import Event, Observation
 from edgeagent.errors import ConfigError
 
-Source = str | Path | TextIO | Iterable[Observation | str | Mapping[str, Any]]
+log = logging.getLogger(__name__)
 
+Source = str | Path | TextIO | IO[bytes] | Iterable[Observation | str | Mapping[str, Any]]
+
+MAX_LINE_BYTES = 256 * 1024  # longer lines are skipped (the agent refuses far shorter requests)
 _CASE_KEYS = {"id", "suite", "expected", "match"}
+
+
+class InputProblem(BaseModel):
+    """An input line (or item) that was skipped, and why."""
+
+    model_config = ConfigDict(frozen=True)
+
+    where: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.where}:{self.line}: {self.message}; skipped"
+
+
+OnProblem = Callable[[InputProblem], None]
+
+
+def _log_problem(problem: InputProblem) -> None:
+    log.warning("%s", problem)
 
 
 def observation_from_dict(data: Mapping[str, Any]) -> Observation:
@@ -33,39 +63,90 @@ def observation_from_dict(data: Mapping[str, Any]) -> Observation:
     return Observation.model_validate(payload)
 
 
-def iter_observations(source: Source) -> Iterator[Observation]:
+def iter_observations(source: Source, on_problem: OnProblem | None = None) -> Iterator[Observation]:
     """Yield observations from a path (``.jsonl``: one JSON object a line; else text lines),
-    an open text stream (one utterance a line; lines starting with ``{`` are JSON), or an
-    iterable of observations, strings or dicts. Blank lines are skipped."""
+    an open stream (text or bytes; one utterance a line; lines starting with ``{`` are JSON),
+    or an iterable of observations, strings or dicts. Blank lines are skipped; bad lines are
+    reported to ``on_problem`` (default: a logged warning) and skipped."""
+    report = on_problem or _log_problem
     if isinstance(source, str | Path):
         path = Path(source)
         if not path.exists():
             raise ConfigError(f"input file not found: {path}")
-        with path.open(encoding="utf-8") as fh:
-            yield from _from_lines(fh, str(path))
+        with path.open("rb") as fh:
+            yield from _from_lines(_read_lines(fh), str(path), report)
         return
     if isinstance(source, io.IOBase) or hasattr(source, "readline"):
-        yield from _from_lines(cast(TextIO, source), "<stream>")
+        stream = cast(IO[Any], source)
+        binary = getattr(stream, "buffer", None)  # sys.stdin: read bytes, decode per line
+        if binary is not None:
+            stream = binary
+        yield from _from_lines(_read_lines(stream), "<stream>", report)
         return
-    for item in source:
+    for n, item in enumerate(cast(Iterable[Any], source), 1):
         if isinstance(item, Observation):
             yield item
         elif isinstance(item, str):
             if item.strip():
                 yield Observation(utterance=item.strip())
         else:
-            yield observation_from_dict(item)
+            try:
+                yield observation_from_dict(item)
+            except (ValidationError, TypeError, ValueError, RecursionError) as exc:
+                report(InputProblem(where="<items>", line=n, message=_short(exc)))
 
 
-def _from_lines(lines: Iterable[str], where: str) -> Iterator[Observation]:
-    for n, line in enumerate(lines, 1):
-        text = line.strip()
+def _read_lines(stream: IO[Any]) -> Iterator[str | bytes | None]:
+    """Lines of at most MAX_LINE_BYTES (None for a longer one, whose rest is skipped)."""
+    while True:
+        line = stream.readline(MAX_LINE_BYTES + 1)
+        if not line:
+            return
+        if len(line) > MAX_LINE_BYTES:
+            while line and not line.endswith(b"\n" if isinstance(line, bytes) else "\n"):
+                line = stream.readline(MAX_LINE_BYTES)
+            yield None
+            continue
+        yield line
+
+
+def _decode(raw: str | bytes) -> tuple[str, str | None]:
+    if isinstance(raw, str):
+        return raw, None
+    try:
+        return raw.decode("utf-8"), None
+    except UnicodeDecodeError as exc:
+        return raw.decode("utf-8", errors="replace"), f"not valid UTF-8 ({exc.reason})"
+
+
+def _from_lines(
+    lines: Iterable[str | bytes | None], where: str, report: OnProblem
+) -> Iterator[Observation]:
+    for n, raw in enumerate(lines, 1):
+        if raw is None:
+            report(InputProblem(where=where, line=n, message=f"longer than {MAX_LINE_BYTES} bytes"))
+            continue
+        text, bad = _decode(raw)
+        if bad:
+            report(InputProblem(where=where, line=n, message=bad))
+            continue
+        text = text.strip()
         if not text:
             continue
         if not text.startswith("{"):
             yield Observation(utterance=text)
             continue
         try:
-            yield observation_from_dict(json.loads(text))
-        except (json.JSONDecodeError, ValidationError) as exc:
-            raise ConfigError(f"{where}:{n}: not a valid observation: {exc}") from exc
+            data = json.loads(text)
+            if not isinstance(data, Mapping):
+                raise ValueError("a JSON line must be an object")
+            yield observation_from_dict(data)
+        except (ValueError, ValidationError, TypeError, RecursionError) as exc:
+            report(
+                InputProblem(where=where, line=n, message=f"not a valid observation: {_short(exc)}")
+            )
+
+
+def _short(exc: BaseException, limit: int = 300) -> str:
+    text = " ".join(str(exc).split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."

@@ -5,21 +5,37 @@ Escalations are stored as columns (``trigger``, ``escalation_rule``, ``threshold
 (``escalation_reason``), so reports group by fields, never by parsing prose. Logs written
 before these columns existed are migrated in place when opened (the new columns stay empty
 for old rows).
+
+Durability: each step is committed before :meth:`Telemetry.record` returns (and so before the
+agent returns or prints it). In WAL mode with ``synchronous=NORMAL`` a committed transaction
+survives the process being killed (``kill -9``: the data is in the operating system's
+buffers); only a power loss or kernel crash may lose the last ones. ``fsync=True``
+(``synchronous=FULL``) makes them survive that too, at the cost of one sync per decision.
+
+A database that cannot be written (locked by another process, read-only, corrupt, its folder
+gone) never stops the agent: the problem is reported once through ``on_problem``, records
+wait in memory (at most ``max_pending``; the oldest are dropped past that, and counted), and
+are written in order as soon as the database is back (retried at most every ``retry_s``).
+Records still waiting when the process dies are lost; ``pending`` says how many wait.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
+from collections import deque
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 from edgeagent.datamodel import Decision, Observation, StepResult
 from edgeagent.errors import ConfigError
 from edgeagent.toolset import Toolset
+
+log = logging.getLogger(__name__)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS decisions (
@@ -93,24 +109,164 @@ def _migrate(db: sqlite3.Connection) -> None:
             db.execute(f"ALTER TABLE decisions ADD COLUMN {name} {kind}")
 
 
+_INSERT_DECISION = (
+    f"INSERT INTO decisions ({', '.join(_DECISION_COLUMNS)})"
+    f" VALUES ({', '.join('?' * len(_DECISION_COLUMNS))})"
+)
+_INSERT_TEACHER = (
+    "INSERT INTO teacher_examples (ts, session, observation, tools, toolset, decision,"
+    " local_decision, reason) VALUES (?,?,?,?,?,?,?,?)"
+)
+Row = tuple[Any, ...]
+
+
 class Telemetry:
-    """Append-only decision log. Thread-safe; one connection per instance."""
+    """Append-only decision log. Thread-safe; one connection per instance.
 
-    def __init__(self, path: str | Path = ":memory:", *, session: str | None = None) -> None:
+    Args:
+        path: the SQLite file (``:memory:`` for none).
+        session: stored with every row.
+        on_problem: told once when the log becomes unwritable and once when it is back
+            (default: a logged warning).
+        busy_timeout_s: how long a write waits for another process's lock.
+        retry_s: how often a write to an unwritable log is tried again.
+        max_pending: most records kept in memory while the log is unwritable.
+        fsync: ``synchronous=FULL`` (survive power loss) instead of ``NORMAL`` (survive a kill).
+    """
+
+    def __init__(
+        self,
+        path: str | Path = ":memory:",
+        *,
+        session: str | None = None,
+        on_problem: Callable[[str], None] | None = None,
+        busy_timeout_s: float = 0.5,
+        retry_s: float = 2.0,
+        max_pending: int = 10_000,
+        fsync: bool = False,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.path = str(path)
-        if self.path != ":memory:":
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         self.session = session
+        self.on_problem = on_problem or (lambda text: log.warning("%s", text))
+        self.busy_timeout_s = busy_timeout_s
+        self.retry_s = retry_s
+        self.fsync = fsync
+        self.clock = clock
+        self.dropped = 0
+        self._pending: deque[tuple[str, Row]] = deque(maxlen=max_pending)
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(self.path, check_same_thread=False, timeout=10.0)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.executescript(_SCHEMA)
-        _migrate(self._db)
-        self._db.commit()
+        self._db: sqlite3.Connection | None = None
+        self._problem: str | None = None
+        self._next_try = 0.0
+        with self._lock:
+            self._connect()
 
+    # -- the connection ----------------------------------------------------------------------
+    def _connect(self) -> bool:
+        """Open the log (and create or migrate its tables); False, reported, if it cannot."""
+        try:
+            if self.path != ":memory:":
+                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            db = sqlite3.connect(self.path, check_same_thread=False, timeout=self.busy_timeout_s)
+            try:
+                db.execute("PRAGMA journal_mode=WAL")
+                db.execute(f"PRAGMA synchronous={'FULL' if self.fsync else 'NORMAL'}")
+                db.executescript(_SCHEMA)
+                _migrate(db)
+                db.commit()
+            except BaseException:
+                db.close()
+                raise
+        except (sqlite3.Error, OSError) as exc:
+            self._fail(exc)
+            return False
+        self._db = db
+        return True
+
+    def _fail(self, exc: BaseException) -> None:
+        self._next_try = self.clock() + self.retry_s
+        if self._problem is None:
+            self._problem = f"{type(exc).__name__}: {exc}"
+            self.on_problem(
+                f"the decision log {self.path} cannot be written ({self._problem}); the agent "
+                f"goes on and keeps up to {self._pending.maxlen:,} records in memory until it "
+                "can write them (they are lost if the process ends first)"
+            )
+
+    def _write(self, sql: str, row: Row) -> int:
+        """Write one row after any waiting ones (under the lock); 0 when it waits instead."""
+        blocked = self._db is None or bool(self._pending)
+        if blocked and (self.clock() < self._next_try or not self._flush()):
+            self._keep(sql, row)
+            return 0
+        assert self._db is not None
+        try:
+            cur = self._db.execute(sql, row)
+            self._db.commit()
+        except sqlite3.Error as exc:
+            self._rollback()
+            self._keep(sql, row)
+            self._fail(exc)
+            return 0
+        return int(cur.lastrowid or 0)
+
+    def _keep(self, sql: str, row: Row) -> None:
+        if len(self._pending) == self._pending.maxlen:
+            self.dropped += 1
+        self._pending.append((sql, row))
+
+    def _rollback(self) -> None:
+        if self._db is None:
+            return
+        try:
+            self._db.rollback()
+        except sqlite3.Error:  # a corrupt file: start again from a fresh connection
+            self._db.close()
+            self._db = None
+
+    def _flush(self) -> bool:
+        """Reconnect if needed and write the waiting records in order; True when none wait."""
+        if self._db is None and not self._connect():
+            return False
+        assert self._db is not None
+        written = 0
+        try:
+            while self._pending:
+                sql, row = self._pending[0]
+                self._db.execute(sql, row)
+                self._db.commit()
+                self._pending.popleft()
+                written += 1
+        except sqlite3.Error as exc:
+            self._rollback()
+            self._fail(exc)
+            return False
+        if self._problem is not None:
+            lost = f"; {self.dropped:,} older ones were dropped" if self.dropped else ""
+            self.on_problem(
+                f"the decision log {self.path} is writable again: wrote {written:,} waiting "
+                f"records{lost}"
+            )
+            self._problem = None
+        return True
+
+    @property
+    def pending(self) -> int:
+        """Records waiting in memory for the log to be writable."""
+        with self._lock:
+            return len(self._pending)
+
+    @property
+    def problem(self) -> str | None:
+        """Why the log cannot be written now (None: it can)."""
+        with self._lock:
+            return self._problem
+
+    # -- writing -----------------------------------------------------------------------------
     def record(self, step: StepResult) -> int:
-        """Store one step; returns its row id."""
+        """Store one step, committed before this returns; its row id (0: it waits in memory
+        because the log cannot be written now)."""
         d = step.decision
         errors = [r.error for r in step.results if r.error]
         esc = d.escalation
@@ -144,14 +300,8 @@ class Telemetry:
             d.local_confidence if d.local_confidence is not None else d.confidence,
             d.unfamiliarity,
         )
-        insert = (
-            f"INSERT INTO decisions ({', '.join(_DECISION_COLUMNS)})"
-            f" VALUES ({', '.join('?' * len(_DECISION_COLUMNS))})"
-        )
         with self._lock:
-            cur = self._db.execute(insert, row)
-            self._db.commit()
-            return int(cur.lastrowid or 0)
+            return self._write(_INSERT_DECISION, row)
 
     def record_teacher(
         self,
@@ -173,13 +323,12 @@ class Telemetry:
             reason,
         )
         with self._lock:
-            cur = self._db.execute(
-                "INSERT INTO teacher_examples (ts, session, observation, tools, toolset, decision,"
-                " local_decision, reason) VALUES (?,?,?,?,?,?,?,?)",
-                row,
-            )
-            self._db.commit()
-            return int(cur.lastrowid or 0)
+            return self._write(_INSERT_TEACHER, row)
+
+    def flush(self) -> bool:
+        """Try to write the waiting records now; True when none wait."""
+        with self._lock:
+            return self._flush()
 
     def teacher_examples(self) -> Iterator[dict[str, Any]]:
         """Stored teacher examples, oldest first (JSON columns decoded)."""
@@ -203,7 +352,8 @@ class Telemetry:
     ) -> Iterator[dict[str, Any]]:
         """Run a query under the lock; yield rows as dicts with the JSON columns decoded."""
         with self._lock:
-            cur = self._db.execute(query, params)
+            db = self._readable()
+            cur = db.execute(query, params)
             names = [c[0] for c in cur.description]
             fetched = cur.fetchall()
         for values in fetched:
@@ -213,13 +363,28 @@ class Telemetry:
                     row[key] = json.loads(row[key])
             yield row
 
+    def _readable(self) -> sqlite3.Connection:
+        """The connection, after writing what waits (a ConfigError if the log is unusable)."""
+        self._flush()
+        if self._db is None:
+            raise ConfigError(f"the decision log {self.path} cannot be read: {self._problem}")
+        return self._db
+
     def count(self) -> int:
         with self._lock:
-            return int(self._db.execute("SELECT COUNT(*) FROM decisions").fetchone()[0])
+            db = self._readable()
+            return int(db.execute("SELECT COUNT(*) FROM decisions").fetchone()[0])
 
     def close(self) -> None:
+        """Write what waits if the log is back, then close (what still waits is reported)."""
         with self._lock:
-            self._db.close()
+            if self._pending and not self._flush():
+                self.on_problem(
+                    f"{len(self._pending):,} records could not be written to {self.path}"
+                )
+            if self._db is not None:
+                self._db.close()
+                self._db = None
 
     def __enter__(self) -> Telemetry:
         return self

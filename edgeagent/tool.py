@@ -389,13 +389,40 @@ class Toolkit:
         where = getattr(module, "__file__", None)
         return sentence_files(Path(where).parent / "sentences") if where else []
 
+    def synonyms(self) -> dict[str, dict[str, str]]:
+        """Other names of vocabulary values (``{kind: {synonym: value}}``): the world's
+        ``synonyms()`` if it has one, and the sentence files' ``synonyms`` sections."""
+        merged: dict[str, dict[str, str]] = {}
+        declared = getattr(self.world, "synonyms", None)
+        for source in (declared() if declared is not None else {}, self._file_synonyms()):
+            for kind, names in source.items():
+                merged.setdefault(kind, {}).update(names)
+        return merged
+
+    def _file_synonyms(self) -> dict[str, dict[str, str]]:
+        cached = self.__dict__.get("_sentence_synonyms")
+        if cached is None:
+            from edgeagent.sentences import load_sentences
+
+            files = self.sentence_files()
+            cached = dict(load_sentences(files).synonyms) if files else {}
+            self.__dict__["_sentence_synonyms"] = cached
+        return cached
+
     def sentence_lists(self) -> dict[str, Any]:
         """Lists the sentence files may use besides their own: one per kind of the world's
-        vocabulary (``{area}``, ``{name}``...), each value said as it is written."""
+        vocabulary (``{area}``, ``{name}``...), each value said as it is written or as one of
+        its synonyms."""
         from edgeagent.sentences import SentenceList
 
         vocab = self.world.vocabulary() if self.world is not None else {}
-        return {kind: SentenceList.of(list(values)) for kind, values in vocab.items() if values}
+        synonyms = self.synonyms()
+        out = {}
+        for kind, values in vocab.items():
+            said = [(v, v) for v in values] + list(synonyms.get(kind, {}).items())
+            if said:
+                out[kind] = SentenceList.of(said)
+        return out
 
     def training_cases(self, n: int, *, seed: int = 0, noise: float = 0.0) -> list[Any]:
         """``n`` generated, labelled requests (``edgeagent.cases.Case``) for distillation,

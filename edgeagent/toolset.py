@@ -54,15 +54,37 @@ class Toolset:
                 merged.setdefault(kind, {}).update(dict.fromkeys(values))
         return {kind: list(values) for kind, values in merged.items()}
 
+    def synonyms(self) -> dict[str, dict[str, str]]:
+        """Other names of vocabulary values, by kind: ``{kind: {synonym (lower case): value}}``,
+        from the worlds' ``synonyms()`` and the toolkits' (e.g. their sentence files)."""
+        merged: dict[str, dict[str, str]] = {}
+        sources: list[Any] = [*self.worlds]
+        for t in self:
+            owner = t.owner
+            if owner is not None and owner not in sources:
+                sources.append(owner)
+        for source in sources:
+            declared = getattr(source, "synonyms", None)
+            if declared is None:
+                continue
+            for kind, names in declared().items():
+                merged.setdefault(kind, {}).update(
+                    {str(k).strip().lower(): v for k, v in names.items()}
+                )
+        return merged
+
     def allowed_values(
         self,
         param: Param,
         observation: Observation | None = None,
         vocabulary: Mapping[str, Sequence[str]] | None = None,
+        synonyms: Mapping[str, Mapping[str, str]] | None = None,
     ) -> list[str] | None:
-        """The closed set of values a parameter may take now, or None when it is open.
+        """The closed set of values a parameter may take now (the vocabulary's values and
+        their synonyms, which validation maps back), or None when it is open.
 
-        Pass ``vocabulary`` (from :meth:`vocabulary`) when asking for many parameters at once.
+        Pass ``vocabulary`` (from :meth:`vocabulary`) and ``synonyms`` (from :meth:`synonyms`)
+        when asking for many parameters at once.
         """
         if param.choices:
             return list(param.choices)
@@ -71,6 +93,8 @@ class Toolset:
         vocab = self.vocabulary() if vocabulary is None else vocabulary
         values = list(vocab.get(param.vocab.kind, []))
         values += [v for v in param.vocab.extra if v not in values]
+        others = (self.synonyms() if synonyms is None else synonyms).get(param.vocab.kind, {})
+        values += [s for s in others if s not in values]
         return values
 
     def examples(self) -> list[Example]:
@@ -98,6 +122,7 @@ class Toolset:
         payload = {
             "tools": self._tools_json,
             "vocab": self.vocabulary(),
+            "synonyms": self.synonyms(),
             "worlds": self.describe_worlds(),
         }
         return hashlib.sha1(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
@@ -113,18 +138,23 @@ class Toolset:
         rewritten to the world's spelling.
         """
         tool = self.get(call.tool)
+        _check_lengths(tool.name, call.args)
         args = tool.validate(call.args)
         if strict_vocab:
-            vocab = self.vocabulary()
+            vocab, synonyms = self.vocabulary(), self.synonyms()
             for name, value in list(args.items()):
                 param = tool.param(name)
                 if param is None or value is None:
                     continue
-                allowed = self.allowed_values(param, observation, vocab)
+                allowed = self.allowed_values(param, observation, vocab, synonyms)
                 if allowed is None or not allowed:
                     continue
+                others = synonyms.get(param.vocab.kind, {}) if param.vocab else {}
                 values = value if isinstance(value, list) else [value]
-                fixed = [_canonical(str(v), allowed, tool.name, name) for v in values]
+                fixed = [
+                    _canonical(others.get(str(v).strip().lower(), str(v)), allowed, tool.name, name)
+                    for v in values
+                ]
                 args[name] = fixed if isinstance(value, list) else fixed[0]
         return ToolCall(tool=tool.name, args=args)
 
@@ -132,6 +162,21 @@ class Toolset:
         self, calls: Sequence[ToolCall], observation: Observation | None = None
     ) -> tuple[ToolCall, ...]:
         return tuple(self.validate_call(c, observation) for c in calls)
+
+
+MAX_ARG_CHARS = 1000  # no name or value any tool takes is longer; longer ones are output gone wrong
+
+
+def _check_lengths(tool: str, args: Mapping[str, Any]) -> None:
+    """Refuse string arguments (also inside lists) longer than :data:`MAX_ARG_CHARS`."""
+    for name, value in args.items():
+        for v in value if isinstance(value, list) else [value]:
+            if isinstance(v, str) and len(v) > MAX_ARG_CHARS:
+                raise ToolArgumentError(
+                    f"{tool}: {name}: a string of {len(v):,} characters (at most "
+                    f"{MAX_ARG_CHARS:,})",
+                    tool=tool,
+                )
 
 
 def _canonical(value: str, allowed: Sequence[str], tool: str, param: str) -> str:

@@ -27,3 +27,8 @@ def cautious_home() -> DeclarativePolicy:
 def robot() -> DeclarativePolicy:
     """Multi-step plans to the cloud; robot motion needs high confidence."""
     return DeclarativePolicy.from_file(policy_path("robot"))
+
+
+def collect() -> DeclarativePolicy:
+    """Ask the cloud about every request and log its answers for distillation."""
+    return DeclarativePolicy.from_file(policy_path("collect"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
@@ -40,6 +41,9 @@ class Server:
              "--chat_format", "chatml-function-calling", "--host", "127.0.0.1",
              "--port", str(self.port), "--n_ctx", "4096"],
             stdout=self.log.open("w"), stderr=subprocess.STDOUT,
+            # llama.cpp's threads sleep while they wait, as in edgeagent (edgeagent.cpu): on a
+            # busy machine a spinning server took over 25 s a request
+            env={"OMP_WAIT_POLICY": "PASSIVE", **os.environ},
         )  # fmt: skip
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:

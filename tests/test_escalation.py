@@ -261,6 +261,24 @@ def test_local_slowness_is_not_charged_to_the_cloud(lamp_toolset: Toolset) -> No
     assert cloud.calls == 0 and brain.breaker.state == "closed" and brain.budget.available()
 
 
+def test_a_deadline_that_ends_between_the_check_and_the_call_is_not_charged(
+    lamp_toolset: Toolset,
+) -> None:
+    """The local tier leaves a sliver of the deadline that is gone by the time the cloud
+    would be called: nothing was asked, so nothing is charged (no breaker, no budget)."""
+    ticks = iter([0.0, 3.999, *[4.5] * 50])  # start, the check, then the attempt
+    cloud = Cloud()
+    brain = EscalatingBrain(
+        local(0.3),
+        cloud,
+        policy=policy(breaker_failures=1, budget={"per_hour": 1}),
+        clock=lambda: next(ticks),
+    )
+    d = decide(brain, lamp_toolset)
+    assert d.escalation is not None and d.escalation.cloud == "no_time"
+    assert cloud.calls == 0 and brain.breaker.state == "closed" and brain.budget.available()
+
+
 class OnlyChecksCalls:
     """A plugin policy that implements only the per-call protocol."""
 
@@ -326,3 +344,27 @@ class TestEscalatingBrainContract(BrainContract):
     @pytest.fixture
     def brain(self) -> EscalatingBrain:
         return EscalatingBrain(local(0.3), Cloud(), policy=policy())
+
+
+def test_the_collect_policy_sends_a_share_to_the_cloud_and_logs_it(lamp_toolset: Toolset) -> None:
+    import random
+
+    logged: list[str] = []
+    config = PolicyConfig(collect=0.5, backoff_ms=1)
+    brain = EscalatingBrain(
+        local(0.99),
+        Cloud(),
+        policy=DeclarativePolicy(config, rng=random.Random(3)),
+        teacher=lambda obs, ts, d, loc, why: logged.append(why),
+    )
+    decisions = [decide(brain, lamp_toolset) for _ in range(200)]
+    sampled = [d for d in decisions if d.escalation is not None]
+    assert 70 < len(sampled) < 130  # about half, although every local decision was sure
+    assert all(d.escalation.trigger == "sampled" and d.tier == "cloud" for d in sampled)  # type: ignore[union-attr]
+    assert len(logged) == len(sampled) and "sampled to collect teacher examples" in logged[0]
+
+
+def test_the_shipped_collect_policy_asks_about_everything() -> None:
+    from edgeagent.factory import build_policy
+
+    assert build_policy("collect").config.collect == 1.0

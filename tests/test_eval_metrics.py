@@ -322,6 +322,23 @@ def test_write_report(tmp_path: Path) -> None:
     assert "smollm2" in md and "gpt-4o" in md and "home.jsonl" in md
     assert "| (none) | 2 |" in md and "| irrelevance | 2 |" in md
     assert "How to read this" in md and "APGR" in md and "CPT50" in md
+
+
+def test_write_report_without_matplotlib(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """matplotlib is the optional `plots` extra: without it the tables are written, the
+    figures are not, and the report says how to get them."""
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda n, *a: None if n == "matplotlib" else real(n, *a)
+    )
+    recs = records()
+    paths = write_report(summarize(recs, meta=META), recs, tmp_path / "run")
+    assert [p.name for p in paths] == ["report.md"]
+    assert sorted(p.name for p in (tmp_path / "run").iterdir()) == ["report.md"]
+    md = paths[0].read_text(encoding="utf-8")
+    assert "edgeagent[plots]" in md and ".png" not in md and "APGR" in md
     # confident mistakes, most confident first: b (0.8), d (0.4), e (0.2); pipes escaped
     mistakes = md.split("Confidently wrong")[1]
     assert (

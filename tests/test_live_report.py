@@ -254,6 +254,21 @@ def test_files_and_rendering(db: Path, tmp_path: Path) -> None:
         assert needle in text
 
 
+def test_files_without_matplotlib(
+    db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda n, *a: None if n == "matplotlib" else real(n, *a)
+    )
+    paths = write_live_report(live_report(db, bucket=3600), tmp_path / "out")
+    assert [p.name for p in paths] == ["report.json", "report.md"]
+    md = paths[1].read_text()
+    assert "edgeagent[plots]" in md and ".png" not in md and "| student | 5 |" in md
+
+
 def test_cli_report_json_and_out(db: Path, tmp_path: Path) -> None:
     runner = CliRunner()
     result = runner.invoke(app, ["report", "--db", str(db), "--json"])

@@ -14,6 +14,7 @@ import pytest
 
 from edgeagent import Agent, ToolCall
 from edgeagent.errors import ConfigError
+from edgeagent.policy import AllowAll
 from edgeagent.testing import ScriptedBrain
 from edgeagent.toolset import Toolset
 from edgeagent_tools.mqtt import DeviceSimulator, MqttToolkit, MqttWorld
@@ -53,7 +54,10 @@ def kit(broker: Mosquitto, sim: DeviceSimulator) -> Iterator[MqttToolkit]:
 
 
 def run(kit: MqttToolkit, *calls: ToolCall) -> list:
-    agent = Agent(ScriptedBrain([list(calls)]), Toolset(kit.tools(), [kit.world]))
+    # The test drives the world, not the policy: it lets security calls run unattended.
+    agent = Agent(
+        ScriptedBrain([list(calls)]), Toolset(kit.tools(), [kit.world]), policy=AllowAll()
+    )
     return list(agent.step("scripted").results)
 
 

@@ -60,11 +60,14 @@ def test_a_policy_file_changes_behaviour_without_code(tmp_path: Path) -> None:
         step = agent.step("unlock the front door")
         return step.results[0].ok
 
-    assert unlock_with("default")  # the default lets a sure decision unlock
-    assert not unlock_with("cautious_home")  # the cautious home asks a person first
+    assert not unlock_with("default")  # secure by default: a person must confirm an unlock
+    assert not unlock_with("cautious_home")
     custom = tmp_path / "mine.yaml"
-    custom.write_text("name: mine\nconfirm:\n  tools: [HassTurnOff]\n")
+    custom.write_text("name: mine\nconfirm:\n  risks: []\n  tools: [HassTurnOff]\n")
     assert not unlock_with(str(custom))
+    unattended = tmp_path / "unattended.yaml"
+    unattended.write_text("name: unattended\nconfirm:\n  risks: []\n")
+    assert unlock_with(str(unattended))  # a policy that says so
 
 
 def test_confirmation_by_argument_value() -> None:

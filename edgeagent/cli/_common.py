@@ -49,7 +49,8 @@ BrainOpt = Annotated[
     typer.Option(
         "--brain",
         "-b",
-        help="Local brain plugin (encoder, lm, gguf, ...); default: the best one shipped for the world.",
+        help="Local brain plugin (encoder, lm, gguf, ...) or replay:FILE (recorded answers, no "
+        "model); default: the best one shipped for the world.",
     ),
 ]
 ModelOpt = Annotated[

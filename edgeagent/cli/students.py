@@ -17,19 +17,34 @@ from edgeagent.cli._common import app, console, err_console, fail, user_errors
 
 @app.command()
 def distill(
-    out: Annotated[Path, typer.Option("--out", "-o", help="The student folder to write.")],
+    world: Annotated[
+        Optional[list[str]],  # noqa: UP045
+        typer.Option("--world", "-w", help="Toolkit(s) to learn: smart_home, robot, your own."),
+    ] = None,
+    out: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option(
+            "--out", "-o", help="Student folder (default: registered for the worlds, see docs)."
+        ),
+    ] = None,
+    generated: Annotated[
+        Optional[int],  # noqa: UP045
+        typer.Option(
+            "--generated",
+            "-n",
+            min=0,
+            help="Requests drawn from each world's sentence files (default 4000 when no other"
+            " data is given).",
+        ),
+    ] = None,
     data: Annotated[
         Optional[list[str]],  # noqa: UP045
-        typer.Option("--data", "-d", help="gen:SUITE:N (generated) or a case JSONL; repeatable."),
+        typer.Option("--data", "-d", help="gen:WORLD:N (drawn) or a case JSONL; repeatable."),
     ] = None,
     db: Annotated[
         Optional[Path],  # noqa: UP045
         typer.Option("--db", help="Also learn the cloud answers stored in this decision log."),
     ] = None,
-    db_world: Annotated[
-        str,
-        typer.Option("--db-world", help="World of the logged examples and of --utterances."),
-    ] = "smart_home",
     utterances: Annotated[
         Optional[Path],  # noqa: UP045
         typer.Option(
@@ -39,9 +54,18 @@ def distill(
     teacher: Annotated[
         Optional[str],  # noqa: UP045
         typer.Option(
-            "--teacher", help="Brain labelling --utterances: 'openai', 'replay:FILE' or a name."
+            "--teacher",
+            help="Teacher brain for --utterances/--paraphrases: 'openai', 'replay:FILE'.",
         ),
     ] = None,
+    paraphrases: Annotated[
+        int,
+        typer.Option(
+            "--paraphrases",
+            min=0,
+            help="Drawn requests the --teacher rewords and labels (a cloud).",
+        ),
+    ] = 0,
     student: Annotated[
         str,
         typer.Option(
@@ -69,10 +93,7 @@ def distill(
     seed: int = 0,
     lora: Annotated[
         Optional[int],  # noqa: UP045
-        typer.Option(
-            min=0,
-            help="LoRA rank (0: train all weights; default: 16 encoder, 0 lm).",
-        ),
+        typer.Option(min=0, help="LoRA rank (0: train all weights; default: 16 encoder, 0 lm)."),
     ] = None,
     lora_alpha: Annotated[
         Optional[int],  # noqa: UP045
@@ -86,18 +107,29 @@ def distill(
         Optional[str],  # noqa: UP045
         typer.Option(help="lm without LoRA: also write this quantization (default Q8_0)."),
     ] = None,
+    setting: Annotated[
+        Optional[list[str]],  # noqa: UP045
+        typer.Option(
+            "--set",
+            help="Any other training option of the kind, KEY=VALUE (e.g. test_families=0.1);"
+            " repeatable.",
+        ),
+    ] = None,
 ) -> None:
-    """Distill teacher decisions into a student folder (``student.json`` + weights), run by
-    ``edgeagent run --model FOLDER``.
+    """Distill teacher decisions into a student folder (``student.json`` + weights).
 
-    The encoder student (default) is a sentence encoder with tool and argument heads; the lm
-    student fine-tunes a causal LM written as GGUF (with --lora R, a rank-R llama.cpp adapter
-    of a few MB for the --base model). --init continues a student folder of the same kind.
+    ``--world NAME`` learns a toolkit from requests drawn from its sentence files, plus any
+    of: the decision log's cloud answers (--db), requests a teacher labels (--utterances,
+    --teacher) or rewords (--paraphrases). Without --out the student is registered for its
+    worlds: ``edgeagent run --world NAME`` then picks it. The encoder student (default) is a
+    sentence encoder with tool and argument heads; the lm student fine-tunes a causal LM
+    written as GGUF (with --lora R, a llama.cpp adapter for the --base model). --init
+    continues a student folder of the same kind.
     """
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
     from edgeagent.errors import UnknownNameError
-    from edgeagent.students import student_kind
+    from edgeagent.students import student_kind, user_student_folder
     from edgeagent.students.data import teacher_data
     from edgeagent.students.distill import distill as train_student
     from edgeagent.students.distill import training_config
@@ -112,7 +144,13 @@ def distill(
         if v is not None
     }  # fmt: skip
     options["seed"] = seed
+    for item in setting or []:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise fail(f"--set takes KEY=VALUE, not {item!r}")
+        options[key.strip()] = value.strip()
     command = " ".join(["edgeagent", *map(shlex.quote, sys.argv[1:])])
+    worlds = list(world or [])
     with user_errors():
         try:
             student_kind(student)
@@ -120,14 +158,17 @@ def distill(
             raise fail(f"--student: {exc}") from exc
         total = training_config(student, options).steps
         cases = teacher_data(
-            data or [],
+            worlds,
+            data=data or [],
+            generated=generated,
             seed=seed,
             db=db,
-            db_world=db_world,
             utterances=utterances,
             teacher=teacher,
+            paraphrases=paraphrases,
             notify=err_console.print,
         )
+        target = out or user_student_folder(worlds or sorted({c.suite for c in cases}))
         with Progress(
             TextColumn("distilling"), BarColumn(), TextColumn("{task.completed}/{task.total} loss {task.fields[loss]:.3f}"),
             TimeRemainingColumn(), console=err_console,
@@ -138,9 +179,16 @@ def distill(
                 bar.update(task, completed=step, loss=loss)
 
             manifest = train_student(
-                student, cases, out, options=options, init=init, progress=progress, command=command
+                student,
+                cases,
+                target,
+                options=options,
+                init=init,
+                progress=progress,
+                command=command,
             )
     console.print_json(manifest.model_dump_json())
+    err_console.print(f"student written to [bold]{target}[/]")
 
 
 compress_app = typer.Typer(
@@ -236,6 +284,30 @@ def compress_student(
         console.print(f"{folder}: {info.get('weights', '')}, {info.get('size_mb', 0.0):.1f} MB")
 
 
+@compress_app.command("export")
+def compress_export(
+    student: Annotated[Path, typer.Argument(help="A trained student folder (torch form).")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="The exported student folder to write.")],
+) -> None:
+    """Write a student's deployable form, a student folder that runs without torch (the
+    encoder's: its layers as a Q8_0 GGUF for llama.cpp, input embeddings and heads in numpy,
+    its tokenizer.json), and print the files and their sizes."""
+    from edgeagent.students import read_manifest, student_kind
+
+    with user_errors():
+        plugin = student_kind(read_manifest(student).kind)
+        export = getattr(plugin, "export", None)
+        if export is None:
+            raise fail(f"the {plugin.kind} student has no exported form; it runs as trained")
+        manifest = export(student, out)
+    total = 0
+    for role, name in manifest.files.items():
+        size = (out / name).stat().st_size
+        total += size
+        console.print(f"{role:12} {out / name}  {size / 2**20:8.2f} MB")
+    console.print(f"exported {student} → [bold]{out}[/] ({total / 2**20:.1f} MB)")
+
+
 @compress_app.command("calibrate")
 def compress_calibrate(
     student: Annotated[Path, typer.Argument(help="A student folder (changed in place).")],
@@ -268,8 +340,8 @@ def compress_report(
         list[str],
         typer.Argument(
             help="MODEL.gguf or MODEL.gguf:ADAPTER.gguf ('default': the packaged model), or a"
-            " student folder DIR (DIR@fp32 / DIR@int8 for an encoder's linear layers;"
-            " 'encoder', 'lm': the shipped ones)."
+            " student folder DIR, torch or exported (DIR@fp32 / DIR@int8 for a torch encoder's"
+            " linear layers; 'encoder', 'encoder-torch', 'lm': the shipped ones)."
         ),
     ],
     cases: Annotated[
@@ -284,8 +356,8 @@ def compress_report(
     ] = None,
     seed: int = 0,
 ) -> None:
-    """Measure each variant (own process): parameters, size, peak RSS, p50 latency, accuracy;
-    write a markdown table, JSON and an accuracy-vs-size Pareto plot."""
+    """Measure each variant (own process): parameters, size, peak RSS, cold start, p50/p95
+    latency, accuracy; write a markdown table, JSON and an accuracy-vs-size Pareto plot."""
     from edgeagent.compress.report import Variant, measure_all, to_markdown, write_report
 
     with user_errors():

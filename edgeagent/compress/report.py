@@ -1,11 +1,12 @@
 """``edgeagent compress report``: size, memory, speed and accuracy of every model variant.
 
-Each variant (a GGUF model, optionally with a LoRA adapter, or a student folder of any kind)
-is measured in its own process so
-its peak RSS is its own: parameters, file size, peak RSS, p50/p95 decision latency and
-exact-match accuracy of the local brain alone on each case file (scored like ``edgeagent eval``:
-fresh world per case, the case's match rule). The report is a markdown table, the same rows as
-JSON, and a Pareto plot of accuracy against size.
+Each variant (a GGUF model, optionally with a LoRA adapter, or a student folder of any kind,
+torch or exported) is measured in its own process so its peak RSS is its own: parameters, file
+size, peak RSS, cold start (building the brain, its runtime's imports included, through its
+first decision), p50/p95 decision latency and exact-match accuracy of the local brain alone on
+each case file (scored like ``edgeagent eval``: fresh world per case, the case's match rule).
+The report is a markdown table, the same rows as JSON, and a Pareto plot of accuracy against
+size.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import json
 import resource
 import subprocess
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -38,14 +40,15 @@ class Variant(BaseModel):
     @classmethod
     def parse(cls, spec: str) -> Variant:
         """``MODEL.gguf``, ``MODEL.gguf:ADAPTER.gguf`` (``default`` = the packaged model), or a
-        student folder ``DIR`` / ``DIR@int8`` / ``DIR@fp32`` (``encoder``, ``lm``: the shipped
-        ones)."""
+        student folder ``DIR`` / ``DIR@int8`` / ``DIR@fp32`` (``encoder``, ``encoder-torch``,
+        ``lm``: the shipped ones)."""
         from edgeagent.assets import default_gguf_path
-        from edgeagent.students import BUNDLED_ORDER, bundled, is_student_folder
+        from edgeagent.students import bundled, is_student_folder, shipped_names
 
         folder, _, mode = spec.partition("@")
-        if mode or folder in BUNDLED_ORDER or is_student_folder(folder):
-            path = bundled(folder) if folder in BUNDLED_ORDER else Path(folder)
+        shipped = shipped_names()
+        if mode or folder in shipped or is_student_folder(folder):
+            path = bundled(folder) if folder in shipped else Path(folder)
             if not is_student_folder(path):
                 raise ConfigError(f"not a student folder (no student.json): {path}")
             if mode not in ("", "fp32", "int8"):
@@ -115,16 +118,15 @@ def measure(
     from edgeagent.evaluation.metrics import percentiles
     from edgeagent.evaluation.runner import load_eval_cases, run_tier, select
 
+    start = time.perf_counter()
     brain = variant.build()
-    counts = getattr(brain, "parameter_counts", None)
-    params, nonzero = counts() if counts is not None else (0, 0)
+    cold_start: float | None = None
     row: dict[str, Any] = {
         "variant": variant.label,
+        "brain": brain.name,
         "model": str(variant.model),
         "adapter": str(variant.adapter) if variant.adapter else None,
         "size_mb": round(variant.size_mb, 2),
-        "params_m": round(params / 1e6, 2),
-        "nonzero_params_m": round(nonzero / 1e6, 2),
         "files": {},
     }
     try:
@@ -132,6 +134,8 @@ def measure(
             cases = select(load_eval_cases(path), limit, seed)
             if cases:
                 brain.warm_up(cases[0].make_toolset())
+                if cold_start is None:
+                    cold_start = time.perf_counter() - start
             outcomes = [run_tier(brain, case)[0] for case in cases]
             lat = percentiles([o.latency_ms for o in outcomes])
             row["files"][file_label(Path(path))] = {
@@ -142,10 +146,27 @@ def measure(
                 "p95_ms": round(lat["p95"] or 0.0, 1),
                 **routing_figures([o.confidence for o in outcomes], [o.correct for o in outcomes]),
             }
+        counts = getattr(brain, "parameter_counts", None)
+        params, nonzero = counts() if counts is not None else (0, 0)
+        row["params_m"] = round(params / 1e6, 2)
+        row["nonzero_params_m"] = round(nonzero / 1e6, 2)
     finally:
         brain.close()
-    row["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    row["cold_start_s"] = round(cold_start, 2) if cold_start is not None else None
+    row["peak_rss_mb"] = round(peak_rss_mb(), 1)
     return row
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory in MB: ``VmHWM`` where Linux reports it (its
+    ``ru_maxrss`` also counts what the parent held when it started this process), else
+    ``ru_maxrss``."""
+    status = Path("/proc/self/status")
+    if status.is_file():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 ROUTED_TARGETS = (0.90, 0.95, 0.97)
@@ -182,16 +203,18 @@ def measure_all(
 
 def to_markdown(rows: Sequence[dict[str, Any]]) -> str:
     files = sorted({f for r in rows for f in r["files"]})
-    head = ["variant", "params (M)", "size (MB)", "peak RSS (MB)"]
+    head = ["variant", "params (M)", "size (MB)", "peak RSS (MB)", "cold start (s)"]
     for f in files:
         head += [f"{f} accuracy", f"{f} p50 ms", f"{f} p95 ms"]
     lines = ["| " + " | ".join(head) + " |", "|---|" + "---:|" * (len(head) - 1)]
     for r in rows:
+        cold = r.get("cold_start_s")
         cells = [
             r["variant"],
             f"{r['params_m']:.1f}",
             f"{r['size_mb']:.1f}",
             f"{r['peak_rss_mb']:.0f}",
+            "–" if cold is None else f"{cold:.2f}",
         ]
         for f in files:
             m = r["files"].get(f)
@@ -222,25 +245,32 @@ def pareto(rows: Sequence[dict[str, Any]], file: str) -> list[dict[str, Any]]:
 
 
 def write_report(rows: Sequence[dict[str, Any]], out_dir: Path) -> list[Path]:
-    """``report.json``, ``report.md`` and ``pareto.png`` (accuracy vs size per case file)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    """``report.json``, ``report.md`` and ``pareto.png`` (accuracy vs size per case file;
+    with matplotlib, the ``plots`` extra)."""
+    from edgeagent.plots import NO_PLOTS, can_plot
 
     out_dir.mkdir(parents=True, exist_ok=True)
     files = sorted({f for r in rows for f in r["files"]})
+    figures = can_plot()
     (out_dir / "report.json").write_text(json.dumps(list(rows), indent=2), encoding="utf-8")
     md = ["# edgeagent compress report", "", to_markdown(rows)]
     md += [
         "Accuracy: exact match under each case's rule, the local brain alone (no cloud), every"
         " case in a fresh world. Latency: one decision, this machine. Peak RSS: the measuring"
-        " process with that variant loaded.",
+        " process with that variant loaded. Cold start: building the brain (its runtime's"
+        " imports included) through its first decision, in a fresh process.",
         "",
-        "![Accuracy vs size](pareto.png)",
+        "![Accuracy vs size](pareto.png)" if figures else NO_PLOTS,
         "",
     ]
     (out_dir / "report.md").write_text("\n".join(md), encoding="utf-8")
+    if not figures:
+        return [out_dir / "report.json", out_dir / "report.md"]
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
     fig, ax = plt.subplots(figsize=(7, 5), dpi=120)
     for i, f in enumerate(files):
         have = [r for r in rows if f in r["files"]]

@@ -16,6 +16,7 @@ from typing import Any
 
 from edgeagent.evaluation.records import CaseRecord
 from edgeagent.evaluation.summary import routed_latency_ms
+from edgeagent.plots import NO_PLOTS, can_plot
 
 REPORT = "report.md"
 OFFLOAD_PNG = "offload_curve.png"
@@ -365,7 +366,7 @@ def _mistakes(records: Sequence[CaseRecord]) -> list[str]:
     return [*lines, ""]
 
 
-def _markdown(summary: dict[str, Any], records: Sequence[CaseRecord]) -> str:
+def _markdown(summary: dict[str, Any], records: Sequence[CaseRecord], *, figures: bool) -> str:
     header = [
         f"# edgeagent eval: {_meta(summary, _CASES_KEYS)}",
         "",
@@ -377,16 +378,20 @@ def _markdown(summary: dict[str, Any], records: Sequence[CaseRecord]) -> str:
         + ".",
         "",
     ]
-    plots = [
-        "## Plots",
-        "",
-        f"![Routed accuracy vs offload]({OFFLOAD_PNG})",
-        "",
-        f"![Reliability of local confidence]({RELIABILITY_PNG})",
-        "",
-        f"![Latency per tier]({LATENCY_PNG})",
-        "",
-    ]
+    plots = (
+        [
+            "## Plots",
+            "",
+            f"![Routed accuracy vs offload]({OFFLOAD_PNG})",
+            "",
+            f"![Reliability of local confidence]({RELIABILITY_PNG})",
+            "",
+            f"![Latency per tier]({LATENCY_PNG})",
+            "",
+        ]
+        if figures
+        else ["## Plots", "", NO_PLOTS, ""]
+    )
     lines = [
         *header,
         *_headline(summary),
@@ -402,17 +407,20 @@ def _markdown(summary: dict[str, Any], records: Sequence[CaseRecord]) -> str:
 def write_report(
     summary: dict[str, Any], records: Sequence[CaseRecord], out_dir: Path
 ) -> list[Path]:
-    """Write ``report.md`` and the three PNGs into ``out_dir``; return their paths."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-
+    """Write ``report.md`` and the three PNGs (with matplotlib: the ``plots`` extra) into
+    ``out_dir``; return their paths."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     report = out_dir / REPORT
+    figures = can_plot()
+    report.write_text(_markdown(summary, records, figures=figures), encoding="utf-8")
+    if not figures:
+        return [report]
+    import matplotlib
+
+    matplotlib.use("Agg")
     offload, rel, lat = out_dir / OFFLOAD_PNG, out_dir / RELIABILITY_PNG, out_dir / LATENCY_PNG
     _plot_offload(summary, offload)
     _plot_reliability(summary, rel)
     _plot_latency(records, summary, lat)
-    report.write_text(_markdown(summary, records), encoding="utf-8")
     return [report, offload, rel, lat]

@@ -158,9 +158,12 @@ def run_tier(
     """Decide ``case`` with ``brain`` in a fresh world, execute the decision there, score it
     (against ``expected``, the labelled calls' effect, too, where it is given)."""
     from edgeagent.agent import Agent
+    from edgeagent.policy import AllowAll
 
     toolset = case.make_toolset()
-    agent = Agent(brain, toolset)  # its perceive/decide/act, minus the step's logging
+    # its perceive/decide/act, minus the step's logging; every valid call runs (scoring
+    # measures the brain's decision, not the confirmation a person would give)
+    agent = Agent(brain, toolset, policy=AllowAll())
     obs = agent.perceive(case.observation)
     start = time.perf_counter()
     decision = agent.decide(obs)  # a crashing brain is an invalid decision, not a crash

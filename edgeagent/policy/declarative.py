@@ -1,4 +1,10 @@
-"""Declarative policies: thresholds, confirmations, cloud budget, offline rule, deadline.
+"""Declarative policies: thresholds, confirmations, rate limits, cloud budget, offline rule,
+deadline.
+
+Secure by default: unless a policy file says otherwise, every security-risk call (locks,
+alarms, garage and entrance doors, robot motion with a person near) needs a person's
+confirmation, whoever decided it (a local brain or the cloud). ``confirm.allow`` lists the
+calls a policy lets run unattended (per tool and argument value, e.g. one door).
 
 A policy file (YAML) is validated by :class:`PolicyConfig`. :class:`DeclarativePolicy`
 implements both protocols of :mod:`edgeagent.policy.base`: the agent's per-call
@@ -11,6 +17,11 @@ the cloud, what may run offline, the cloud call's limits). Code policies plug in
 from __future__ import annotations
 
 import fnmatch
+import random
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Literal
 
@@ -27,13 +38,39 @@ _STRICT = ConfigDict(extra="forbid", frozen=True)
 Probability = float
 
 
+class AllowRule(BaseModel):
+    """Calls that run without a person's confirmation although a confirm rule matches them:
+    the tool matches ``tool`` and every argument named in ``args`` matches one of its globs."""
+
+    model_config = _STRICT
+
+    tool: str = Field(default="*", description="Tool name (glob pattern)")
+    args: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="Argument values (case-insensitive globs), e.g. {'name': ['Garage Door']}",
+    )
+
+    def matches(self, call: ToolCall) -> bool:
+        if not _glob(call.tool, [self.tool]):
+            return False
+        for key, patterns in self.args.items():
+            value = call.args.get(key)
+            values = value if isinstance(value, list) else [value]
+            if not values or not all(v is not None and _glob(str(v), patterns) for v in values):
+                return False
+        return True
+
+
 class ConfirmRule(BaseModel):
     """Calls that need a person's confirmation before they run."""
 
     model_config = _STRICT
 
     tools: list[str] = Field(default_factory=list, description="Tool names (glob patterns)")
-    risks: list[Risk] = Field(default_factory=list, description="Risk levels")
+    risks: list[Risk] = Field(
+        default_factory=lambda: [Risk.SECURITY],
+        description="Risk levels (default: security; [] lets security calls run unattended)",
+    )
     when_args: dict[str, list[str]] = Field(
         default_factory=dict,
         description="Argument values (case-insensitive globs) that require confirmation, e.g. "
@@ -41,6 +78,25 @@ class ConfirmRule(BaseModel):
     )
     tools_with_args: list[str] = Field(
         default_factory=list, description="Tools to which when_args applies (all when empty)"
+    )
+    allow: list[AllowRule] = Field(
+        default_factory=list, description="Calls that run unattended (a per-entity allow-list)"
+    )
+
+
+class RateLimit(BaseModel):
+    """Most actuator calls (anything that is not read-only) per tool and per target entity in
+    a sliding window; calls over the limit are denied."""
+
+    model_config = _STRICT
+
+    window_s: float = Field(default=60.0, gt=0)
+    per_tool: int | None = Field(default=None, ge=0, description="Calls of one tool per window")
+    per_entity: int | None = Field(
+        default=None, ge=0, description="Calls on one target (an entity, area, object) per window"
+    )
+    tools: dict[str, int] = Field(
+        default_factory=dict, description="Per-tool limits (glob patterns) replacing per_tool"
     )
 
 
@@ -87,6 +143,11 @@ class PolicyConfig(BaseModel):
         default=False, description="Decisions with several calls always go to the cloud"
     )
     escalate_invalid: bool = True
+    collect: Probability = Field(
+        default=0.0,
+        description="Share of decisions sent to the cloud whatever their confidence, so that "
+        "its answers are logged as teacher examples (1: every request)",
+    )
     max_unfamiliarity: Probability | None = Field(
         default=None,
         ge=0,
@@ -95,6 +156,7 @@ class PolicyConfig(BaseModel):
         "measure it; None: never on unfamiliarity alone)",
     )
     confirm: ConfirmRule = Field(default_factory=ConfirmRule)
+    rate_limit: RateLimit = Field(default_factory=RateLimit)
     budget: BudgetRule = Field(default_factory=BudgetRule)
     offline: OfflineRule = Field(default_factory=OfflineRule)
     deadline_ms: float = Field(default=4000, gt=0, description="Longest a decision may take")
@@ -127,11 +189,20 @@ def _glob(name: str, patterns: list[str]) -> bool:
 
 
 class DeclarativePolicy:
-    """A :class:`PolicyConfig` put to work (see the module docstring)."""
+    """A :class:`PolicyConfig` put to work (see the module docstring). Keeps the rate limits'
+    counts (one instance per agent)."""
 
-    def __init__(self, config: PolicyConfig | None = None) -> None:
+    def __init__(
+        self,
+        config: PolicyConfig | None = None,
+        *,
+        rng: random.Random | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.config = config or PolicyConfig()
         self.name = self.config.name
+        self.rng = rng or random.Random()  # draws the decisions ``collect`` samples
+        self._rates = _RateCounter(self.config.rate_limit, clock)
 
     @classmethod
     def from_file(cls, path: str | Path) -> DeclarativePolicy:
@@ -146,15 +217,27 @@ class DeclarativePolicy:
         decision: Decision,
         observation: Observation,
     ) -> Verdict:
+        """Deny a call over a rate limit; ask a person to confirm one a confirm rule matches
+        (unless ``confirm.allow`` lets it run unattended); else allow it. The decision's tier
+        does not matter: a cloud answer is checked like a local one."""
+        if risk != Risk.READ_ONLY:
+            over = self._rates.over(call, tool)
+            if over:
+                return Verdict(action="deny", reason=over)
         reason = self.confirmation_reason(call, tool, risk)
+        if risk != Risk.READ_ONLY:
+            self._rates.count(call, tool)
         if reason:
             return Verdict(action="confirm", reason=reason)
         return Verdict.allow()
 
     def confirmation_reason(self, call: ToolCall, tool: Tool, risk: Risk) -> str | None:
+        """Why this call needs a person's confirmation (None: it does not)."""
         rule = self.config.confirm
         if tool.needs_confirmation:
             return f"{call.tool} always needs confirmation"
+        if any(allowed.matches(call) for allowed in rule.allow):
+            return None
         if _glob(call.tool, rule.tools):
             return f"policy {self.name!r}: {call.tool} needs confirmation"
         if risk in rule.risks:
@@ -226,6 +309,8 @@ class DeclarativePolicy:
         forced = self.always_cloud(decision)
         if forced:
             return Escalation(trigger="always_cloud", rule=forced[0], detail=forced[1], **common)
+        if self.config.collect and self.rng.random() < self.config.collect:
+            return Escalation(trigger="sampled", **common)
         limit = self.config.max_unfamiliarity
         if limit is not None and (decision.unfamiliarity or 0.0) > limit:
             return Escalation(trigger="unfamiliar", needed=limit, **common)
@@ -266,6 +351,70 @@ class DeclarativePolicy:
             act=True,
             reason=f"acted locally at {decision.confidence:.2f} >= floor {rule.floor:.2f}",
         )
+
+
+def targets(call: ToolCall, tool: Tool) -> list[str]:
+    """What a call acts on, as ``param=value`` keys (lower case): the values of its
+    entity-like parameters (those with a vocabulary), e.g. ``name=front door``."""
+    out = []
+    for param in tool.params:
+        value = call.args.get(param.name)
+        if param.vocab is None or value is None:
+            continue
+        for v in value if isinstance(value, list) else [value]:
+            out.append(f"{param.name}={str(v).strip().lower()}")
+    return out
+
+
+class _RateCounter:
+    """Sliding-window counts of actuator calls per tool and per target."""
+
+    def __init__(self, rule: RateLimit, clock: Callable[[], float]) -> None:
+        self.rule = rule
+        self.clock = clock
+        self._seen: dict[str, deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def _limits(self, call: ToolCall, tool: Tool) -> Mapping[str, tuple[int, str]]:
+        rule = self.rule
+        limits: dict[str, tuple[int, str]] = {}
+        per_tool = next(
+            (n for pattern, n in rule.tools.items() if fnmatch.fnmatchcase(call.tool, pattern)),
+            rule.per_tool,
+        )
+        if per_tool is not None:
+            limits[f"tool:{call.tool}"] = (per_tool, call.tool)
+        if rule.per_entity is not None:
+            for key in targets(call, tool):
+                limits[f"entity:{key}"] = (rule.per_entity, key.split("=", 1)[1])
+        return limits
+
+    def _recent(self, key: str, now: float) -> deque[float]:
+        times = self._seen.setdefault(key, deque())
+        while times and now - times[0] >= self.rule.window_s:
+            times.popleft()
+        return times
+
+    def over(self, call: ToolCall, tool: Tool) -> str | None:
+        now = self.clock()
+        with self._lock:
+            for key, (limit, what) in self._limits(call, tool).items():
+                if len(self._recent(key, now)) >= limit:
+                    return (
+                        f"rate limit: {limit} actuator calls on {what} per "
+                        f"{self.rule.window_s:g} s already made"
+                    )
+        return None
+
+    def count(self, call: ToolCall, tool: Tool) -> None:
+        now = self.clock()
+        with self._lock:
+            for key in self._limits(call, tool):
+                self._recent(key, now).append(now)
+        if len(self._seen) > 10_000:  # forget idle keys so memory stays bounded
+            with self._lock:
+                for key in [k for k, v in self._seen.items() if not v]:
+                    del self._seen[key]
 
 
 def with_threshold(policy: object, threshold: float) -> PolicyConfig:

@@ -79,6 +79,10 @@ class FileSpec(BaseModel):
 
     lists: dict[str, SentenceList] = Field(default_factory=dict)
     rules: dict[str, str] = Field(default_factory=dict)
+    synonyms: dict[str, dict[str, list[str]]] = Field(
+        default_factory=dict,
+        description="Other names of vocabulary values: {kind: {value: [synonym, ...]}}",
+    )
     families: list[FamilySpec] = Field(default_factory=list)
 
 
@@ -114,6 +118,7 @@ class SentenceSet:
     lists: Mapping[str, SentenceList]
     rules: Mapping[str, tuple[Node, ...]]
     paths: tuple[str, ...]
+    synonyms: Mapping[str, dict[str, str]] = field(default_factory=dict)  # kind: {syn: value}
 
     def __len__(self) -> int:
         return len(self.families)
@@ -127,17 +132,21 @@ def load_sentences(paths: Iterable[str | Path]) -> SentenceSet:
     rules: dict[str, tuple[Node, ...]] = {}
     where: dict[str, str] = {}
     pending_rules: list[tuple[str, str, str, int | None]] = []
+    synonyms: dict[str, dict[str, str]] = {}
     files = [Path(p) for p in paths]
     for path in files:
         spec, lines = _read(path)
-        for name, value in spec.lists.items():
+        for kind, names in spec.synonyms.items():
+            for canonical, others in names.items():
+                synonyms.setdefault(kind, {}).update({o: canonical for o in others})
+        for name, values in spec.lists.items():
             if name in lists:
                 raise SentenceError(
                     path,
                     lines.get(("lists", name)),
                     f"list {name!r} is already defined in {where['list:' + name]}",
                 )
-            lists[name], where["list:" + name] = value, str(path)
+            lists[name], where["list:" + name] = values, str(path)
         for name, text in spec.rules.items():
             if name in rules:
                 raise SentenceError(
@@ -177,7 +186,7 @@ def load_sentences(paths: Iterable[str | Path]) -> SentenceSet:
         for t in family.templates:
             _check_rules(t, rules, family.path, family.line)
         _check_slots(family, rules)
-    return SentenceSet(tuple(families), lists, rules, tuple(str(p) for p in files))
+    return SentenceSet(tuple(families), lists, rules, tuple(str(p) for p in files), synonyms)
 
 
 def _parse(text: str, path: Path, line: int | None) -> tuple[Node, ...]:

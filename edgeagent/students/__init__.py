@@ -55,15 +55,17 @@ class Student(Protocol):
     """A kind of student: how to train one and how to run a trained folder.
 
     ``Config`` is the kind's training options (a pydantic model with ``extra="forbid"``).
-    Optional: ``calibrate(folder, cases) -> dict`` (refit the confidence) and
-    ``variants(folder, out, cases, **options) -> list[Path]`` (compressed copies).
+    Optional: ``calibrate(folder, cases) -> dict`` (refit the confidence),
+    ``variants(folder, out, cases, **options) -> list[Path]`` (compressed copies) and
+    ``export(folder, out) -> StudentManifest`` (the folder's form for an edge runtime).
     """
 
     kind: str
     Config: type[BaseModel]
 
-    def missing_runtime(self) -> str | None:
-        """None when a trained folder can run here, else what to install."""
+    def missing_runtime(self, folder: Path | None = None) -> str | None:
+        """None when a trained folder (``folder``, in whatever form it is) can run here, else
+        what to install."""
         ...
 
     def train(
@@ -138,23 +140,76 @@ def bundled(kind: str) -> Path:
     return folder
 
 
+def shipped_names() -> list[str]:
+    """The names of the student folders that ship with edgeagent (``encoder``, ``lm``, ...)."""
+    if not BUNDLED_DIR.is_dir():
+        return []
+    return sorted(p.name for p in BUNDLED_DIR.iterdir() if is_student_folder(p))
+
+
+def users_students() -> Path:
+    """Where a user's trained students are registered: ``$EDGEAGENT_HOME/students``."""
+    from edgeagent.settings import settings
+
+    return settings().home_dir / "students"
+
+
+def user_student_folder(toolkits: Sequence[str]) -> Path:
+    """The folder ``edgeagent distill`` registers a student for ``toolkits`` in."""
+    return users_students() / "+".join(sorted(set(toolkits)))
+
+
+def shipped_students(toolkits: Sequence[str]) -> list[Path]:
+    """Student folders a toolkit package ships for itself: ``students/*/`` beside the module
+    that defines the toolkit class."""
+    import sys
+
+    from edgeagent.registry import ToolRegistry
+
+    out = []
+    registry = ToolRegistry()
+    for name in toolkits:
+        try:
+            factory = registry.plugins.load(name)
+        except Exception:  # an unknown toolkit ships nothing
+            continue
+        module = sys.modules.get(getattr(factory, "__module__", ""), None)
+        where = getattr(module, "__file__", None)
+        if where:
+            folder = Path(where).parent / "students"
+            out += sorted(p.parent for p in folder.glob(f"*/{MANIFEST}"))
+    return out
+
+
+def candidate_students(toolkits: Sequence[str]) -> list[Path]:
+    """Every student folder that may serve ``toolkits``, best first: the user's own
+    (registered by ``edgeagent distill``, newest first), those the toolkits ship, then the
+    ones edgeagent ships (in the order of ``BUNDLED_ORDER``)."""
+    users = users_students()
+    own = sorted(
+        (p.parent for p in users.glob(f"*/{MANIFEST}")) if users.is_dir() else [],
+        key=lambda p: (p / MANIFEST).stat().st_mtime,
+        reverse=True,
+    )
+    return [*own, *shipped_students(toolkits), *(BUNDLED_DIR / k for k in BUNDLED_ORDER)]
+
+
 def runnable_students(toolkits: Sequence[str]) -> list[Path]:
     """Student folders trained for every one of ``toolkits`` whose runtime is installed, best
-    first: the bundled ones in the order of ``BUNDLED_ORDER``."""
+    first (see :func:`candidate_students`)."""
     wanted = set(toolkits)
     found = []
-    for kind in BUNDLED_ORDER:
-        folder = BUNDLED_DIR / kind
+    for folder in candidate_students(toolkits):
         if not is_student_folder(folder):
             continue
-        manifest = read_manifest(folder)
-        if not wanted or not wanted <= set(manifest.toolkits):
-            continue
         try:
+            manifest = read_manifest(folder)
             plugin = student_kind(manifest.kind)
         except ConfigError:
             continue
-        if plugin.missing_runtime() is None:
+        if not wanted or not wanted <= set(manifest.toolkits):
+            continue
+        if plugin.missing_runtime(folder) is None:
             found.append(folder)
     return found
 
@@ -167,11 +222,14 @@ __all__ = [
     "Student",
     "StudentManifest",
     "bundled",
+    "candidate_students",
     "is_student_folder",
     "load_brain",
     "plugins",
     "read_manifest",
     "runnable_students",
+    "shipped_names",
     "student_kind",
+    "user_student_folder",
     "write_manifest",
 ]

@@ -1,9 +1,11 @@
-"""Teacher data for students: generated requests, case files, the decision log's cloud
-answers, and unlabelled requests labelled by a teacher brain."""
+"""Teacher data for students, for any toolkit: requests drawn from its sentence files, case
+files, the decision log's cloud answers, unlabelled requests labelled by a teacher brain,
+and paraphrases of drawn requests written and labelled by a cloud teacher."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import random
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -12,49 +14,89 @@ from edgeagent.errors import ConfigError
 from edgeagent.factory import build_toolset
 from edgeagent.registry import ToolRegistry
 
+CONTEXT_KEYS = ("area", "objects", "domain", "device_class")
+Notify = Callable[[str], Any]
+
 
 def teacher_data(
-    data: Sequence[str] = (),
+    worlds: Sequence[str] = (),
     *,
+    data: Sequence[str] = (),
+    generated: int | None = None,
     seed: int = 0,
     db: Path | None = None,
-    db_world: str = "smart_home",
     utterances: Path | None = None,
     teacher: str | None = None,
-    notify: Any = None,
+    paraphrases: int = 0,
+    notify: Notify | None = None,
 ) -> list[Case]:
-    """Everything ``edgeagent distill`` learns from: unlabelled ``utterances`` labelled by the
-    ``teacher`` brain (a cloud spec or a brain name), generated or file cases (``data``), and
-    the decision log's cloud answers (``db``, for the toolkit ``db_world``). ``notify``
-    receives a line about what the teacher labelled."""
-    from edgeagent.factory import build_cloud
+    """Everything ``edgeagent distill`` learns from (see the module docstring).
 
-    if (utterances is None) != (teacher is None):
-        raise ConfigError("--utterances and --teacher go together")
-    labelled: list[Case] = []
-    if utterances is not None and teacher is not None:
+    ``worlds``: the toolkits to learn; ``generated`` requests are drawn from each one's
+    sentence files (default: 4,000 when no other source is given); ``data``: ``gen:WORLD:N``
+    or case files; ``db``: the cloud's answers in a decision log, kept where their tools are
+    the worlds' (each assigned to the world whose tools it used); ``utterances`` labelled by
+    the ``teacher`` brain over the worlds' tools; ``paraphrases``: that many drawn requests
+    reworded and labelled by the ``teacher`` (a cloud)."""
+    say = notify or (lambda _line: None)
+    if utterances is not None and teacher is None:
+        raise ConfigError("--utterances and --teacher go together (openai, replay:FILE, ...)")
+    if paraphrases and teacher is None:
+        raise ConfigError("--paraphrases needs a --teacher that rewords requests (a cloud: openai)")
+    if utterances is not None and not worlds:
+        raise ConfigError("--utterances needs --world: the toolkit the teacher decides with")
+    cases: list[Case] = []
+    other_sources = bool(data or db is not None or utterances is not None)
+    count = generated if generated is not None else (0 if other_sources else 4000)
+    for world in worlds:
+        if count:
+            drawn = _generated(world, count, seed)
+            say(f"{world}: {len(drawn)} requests drawn from its sentence files")
+            cases += drawn
+    cases += gather_cases(data, seed=seed)
+    if db is not None:
+        logged = teacher_cases(db, worlds)
+        say(
+            f"decision log {db}: {len(logged)} cloud answers for {', '.join(worlds) or 'any world'}"
+        )
+        cases += logged
+    if teacher is not None and (utterances is not None or paraphrases):
+        from edgeagent.factory import build_cloud
+
         the_teacher = build_cloud(teacher)
         if the_teacher is None:
             raise ConfigError(f"no teacher brain {teacher!r}")
         try:
-            labelled, dropped = label_with_teacher(utterances, the_teacher, db_world)
+            if utterances is not None:
+                labelled, dropped = label_with_teacher(utterances, the_teacher, worlds)
+                say(
+                    f"teacher {the_teacher.name} labelled {len(labelled)} requests"
+                    f" ({dropped} invalid decisions dropped)"
+                )
+                cases += labelled
+            if paraphrases:
+                from_drawn = [c for c in cases if c.family is not None]
+                worded = paraphrase_with_teacher(from_drawn, the_teacher, paraphrases, seed=seed)
+                say(f"teacher {the_teacher.name} reworded and labelled {len(worded)} requests")
+                cases += worded
         finally:
             the_teacher.close()
-        if notify is not None:
-            notify(
-                f"teacher {the_teacher.name} labelled {len(labelled)} requests"
-                f" ({dropped} invalid decisions dropped)"
-            )
-    if data or db is not None or not labelled:
-        labelled += gather_cases(data, seed=seed, db=db, db_suite=db_world)
-    return labelled
+    if not cases:
+        raise ConfigError(
+            "no teacher data: give --world (with sentence files), --data, --db, or --utterances"
+            " with --teacher"
+        )
+    return cases
 
 
-def gather_cases(
-    specs: Sequence[str], *, seed: int = 0, db: Path | None = None, db_suite: str | None = None
-) -> list[Case]:
-    """Teacher cases from ``gen:SUITE:N`` (the toolkit's generator), case files, and the
-    escalation log's teacher examples (``db``, for the toolkit ``db_suite``)."""
+def _generated(world: str, n: int, seed: int) -> list[Case]:
+    kit = ToolRegistry().load_toolkit(world)
+    return list(kit.training_cases(n, seed=seed))
+
+
+def gather_cases(specs: Sequence[str], *, seed: int = 0) -> list[Case]:
+    """Teacher cases from ``gen:WORLD:N`` (drawn from the toolkit's sentence files) and case
+    files."""
     cases: list[Case] = []
     for spec in specs:
         if spec.startswith("gen:"):
@@ -62,66 +104,124 @@ def gather_cases(
                 _, suite, count = spec.split(":")
                 n = int(count)
             except ValueError as exc:
-                raise ConfigError(f"expected gen:SUITE:N, got {spec!r}") from exc
-            kit = ToolRegistry().load_toolkit(suite)
-            cases += kit.training_cases(n, seed=seed)
+                raise ConfigError(f"expected gen:WORLD:N, got {spec!r}") from exc
+            cases += _generated(suite, n, seed)
         else:
             cases += load_cases(spec)
-    if db is not None:
-        cases += teacher_cases(db, db_suite or "smart_home")
-    if not cases:
-        raise ConfigError("no teacher data: give --data and/or --db")
     return cases
 
 
-def label_with_teacher(source: Path, teacher: Any, suite: str) -> tuple[list[Case], int]:
+def _context(obs_context: dict[str, Any] | None) -> dict[str, Any] | None:
+    kept = {k: v for k, v in (obs_context or {}).items() if k in CONTEXT_KEYS}
+    return kept or None
+
+
+def label_with_teacher(
+    source: Path, teacher: Any, worlds: str | Sequence[str]
+) -> tuple[list[Case], int]:
     """Teacher cases from unlabelled observations (a text file, one request a line, or JSONL
-    observations): the ``teacher`` brain decides each one over a fresh ``suite`` toolset and
-    its valid decisions become the labels. Returns the cases and how many were dropped
+    observations): the ``teacher`` brain decides each one over a fresh toolset of ``worlds``
+    and its valid decisions become the labels. Returns the cases and how many were dropped
     (invalid decisions are never training data)."""
     from edgeagent.sources import iter_observations
 
+    names = [worlds] if isinstance(worlds, str) else list(worlds)
     cases, dropped = [], 0
     for i, obs in enumerate(iter_observations(source)):
-        decision = teacher.decide(obs, build_toolset([suite]))
+        toolset = build_toolset(names)
+        decision = teacher.decide(obs, toolset)
         if decision.kind == "invalid" or not obs.utterance:
             dropped += 1
             continue
-        context = {k: v for k, v in obs.context.items() if k in ("area", "objects", "domain")}
         cases.append(
             Case(
                 id=f"{source.stem}-{i}",
-                suite=suite,
+                suite=_suite_of([c.tool for c in decision.calls], names),
                 utterance=obs.utterance,
-                context=context or None,
+                context=_context(obs.context),
                 expected=[ExpectedCall(tool=c.tool, args=c.args) for c in decision.calls],
             )
         )
     return cases, dropped
 
 
-def teacher_cases(db: Path, suite: str) -> list[Case]:
-    """The cloud answers stored by the escalating brain, as cases of ``suite``."""
+def paraphrase_with_teacher(
+    cases: Sequence[Case], teacher: Any, n: int, *, seed: int = 0, per_case: int = 2
+) -> list[Case]:
+    """Reworded requests labelled by the teacher: ``n`` drawn requests (a seeded sample) are
+    each reworded ``per_case`` ways by the teacher's chat model, and the teacher decides each
+    rewording over the case's toolset (its own label, not the drawn one: a rewording may ask
+    for something else). The teacher must be a cloud brain (``CloudBrain``)."""
+    reword = getattr(teacher, "paraphrase", None)
+    if reword is None:
+        raise ConfigError(f"teacher {teacher.name} cannot reword requests; use a cloud (openai)")
+    rng = random.Random(seed)
+    picked = rng.sample(list(cases), min(n, len(cases)))
+    out = []
+    for case in picked:
+        for j, text in enumerate(reword(case.utterance, per_case)):
+            obs = case.observation().model_copy(update={"utterance": text, "id": f"{case.id}-p{j}"})
+            decision = teacher.decide(obs, build_toolset([case.suite]))
+            if decision.kind == "invalid":
+                continue
+            out.append(
+                Case(
+                    id=f"{case.id}-p{j}",
+                    suite=case.suite,
+                    utterance=text,
+                    context=case.context,
+                    expected=[ExpectedCall(tool=c.tool, args=c.args) for c in decision.calls],
+                    family=f"paraphrase.{case.family}",
+                )
+            )
+    return out
+
+
+def teacher_cases(db: Path, worlds: Sequence[str] = ()) -> list[Case]:
+    """The cloud answers stored by the escalating brain, as cases of the world whose tools
+    they were decided with (``worlds``: only those; none given: every world an answer fits)."""
+    from edgeagent.registry import ToolRegistry
     from edgeagent.telemetry import Telemetry
 
+    registry = ToolRegistry()
+    candidates = list(worlds) or registry.plugins.names()
+    tools_of: dict[str, set[str]] = {}
+    for name in candidates:
+        try:
+            tools_of[name] = {t.name for t in registry.plugins.load(name)().tools()}
+        except Exception:  # a plugin that cannot start here cannot own the examples either
+            continue
     out = []
     with Telemetry(db) as log:
         for row in log.teacher_examples():
             obs, d = row["observation"], row["decision"]
+            logged_tools = set(row.get("tools") or [])
+            suite = next(
+                (w for w, tools in tools_of.items() if logged_tools and logged_tools <= tools),
+                None,
+            )
+            if suite is None or not obs.get("utterance"):
+                continue
             out.append(
                 Case(
                     id=f"teacher-{row['id']}",
                     suite=suite,
-                    utterance=obs.get("utterance") or "",
-                    context={
-                        k: v
-                        for k, v in (obs.get("context") or {}).items()
-                        if k in ("area", "objects", "domain", "device_class")
-                    }
-                    or None,
+                    utterance=obs["utterance"],
+                    context=_context(obs.get("context")),
                     expected=[
                         ExpectedCall(tool=c["tool"], args=c["args"]) for c in d.get("calls", [])
                     ],
                 )
             )
-    return [c for c in out if c.utterance]
+    return out
+
+
+def _suite_of(tools: Iterable[str], worlds: Sequence[str]) -> str:
+    """The world among ``worlds`` that owns the tools (the first when there are none)."""
+    wanted = set(tools)
+    if len(worlds) > 1 and wanted:
+        registry = ToolRegistry()
+        for w in worlds:
+            if wanted <= {t.name for t in registry.plugins.load(w)().tools()}:
+                return w
+    return worlds[0]

@@ -27,6 +27,7 @@ Degrees = Annotated[int, Field(ge=1, le=360)]
 Result = dict[str, Any]
 
 NOISE = 0.15  # share of training requests given speech-recognition noise
+SENTENCE_SHARE = 0.12  # share of training requests drawn from the sentence files
 _HEAT = frozenset({"oven", "stove", "cooker", "hob", "heater", "boiler", "heating", "iron"})
 _SECURITY = frozenset({"door", "gate", "lock", "garage"})
 
@@ -42,18 +43,24 @@ class RobotToolkit(Toolkit):
         self._examples: list[Example] | None = None
 
     def training_cases(self, n: int, *, seed: int = 0, noise: float = NOISE) -> list[Case]:
-        """Generated robot requests whose expected calls carry full argument values; ``noise``
-        of them with speech-recognition noise (never on an argument's words)."""
-        import random
-
-        from edgeagent.sentences.mix import with_noise
+        """Generated robot requests whose expected calls carry full argument values (from the
+        phrasing generator, and :data:`SENTENCE_SHARE` of them from the sentence files:
+        statements of where things are and requests to look, which the robot answers with
+        ``find``); ``noise`` of them with speech-recognition noise (never on an argument's
+        words)."""
+        from edgeagent.sentences.mix import mix_cases
         from edgeagent_tools.robot.generator import generate_with_calls
 
+        from_files = round(n * SENTENCE_SHARE)
         out = []
-        for case, calls in generate_with_calls(self.world.copy(), n, seed=seed):
+        for case, calls in generate_with_calls(self.world.copy(), n - from_files, seed=seed):
             expected = [ExpectedCall(tool=c.tool, args=c.args) for c in calls]
             out.append(case.model_copy(update={"expected": expected}))
-        return with_noise(out, noise, random.Random(seed))
+        drawn = [
+            c.model_copy(update={"match": "heads"})
+            for c in super().training_cases(from_files, seed=seed + 1, noise=noise)
+        ]
+        return mix_cases(out, drawn, seed=seed, noise=noise, prefix="gen-rb")
 
     def examples(self) -> list[Example]:
         """Worked examples for prompts: those that run in a copy of this world."""
@@ -404,7 +411,10 @@ class RobotToolkit(Toolkit):
 
     # -- risk ------------------------------------------------------------------------------
     def risk_of_call(self, tool: Tool, args: Mapping[str, Any]) -> Risk:
-        """Switching heat sources is physical; opening doors and gates is a security action."""
+        """Switching heat sources is physical; opening doors and gates is a security action;
+        so is any motion (a physical tool) while a person is reported near the robot."""
+        if self.world.person_near and tool.risk == Risk.PHYSICAL:
+            return Risk.SECURITY
         key = {"set_power": "device", "set_open": "object"}.get(tool.name)
         value = args.get(key) if key else None
         if not isinstance(value, str):

@@ -60,6 +60,7 @@ class RobotWorld:
         )
         self.attachments: dict[str, str] = {}  # object -> what it is attached to
         self.salient: frozenset[str] = frozenset()
+        self.person_near = False  # a sensor reported a person near the robot (context person_near)
         self.referent: str | None = None  # the object "it" refers to
         self.person_referent: str | None = None  # the person "her"/"him" refers to
         self._catalog: Mapping[str, Any] = spec.get("new_objects") or {}
@@ -313,13 +314,18 @@ class RobotWorld:
         return out
 
     def observe_context(self, context: Mapping[str, Any]) -> None:
-        """Make the entity types of a HuRIC-style semantic map (``context["objects"]``) known.
+        """Note whether a person is reported near (``context["person_near"]``: robot motion is
+        then a security action), and make the entity types of a HuRIC-style semantic map
+        (``context["objects"]``) known.
 
         Types the world already knows (by name, synonym or head noun) become salient, which
         settles ties such as "the machine" when only a washing machine is on the map. Unknown
         types become new rooms (``...room``), a person, or objects placed in a plausible room.
         """
-        raw = context.get("objects") if isinstance(context, Mapping) else None
+        if not isinstance(context, Mapping):
+            return
+        self.person_near = bool(context.get("person_near"))
+        raw = context.get("objects")
         if not isinstance(raw, list):
             return
         salient: set[str] = set()

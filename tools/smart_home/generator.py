@@ -41,6 +41,8 @@ from pathlib import Path
 from typing import Any
 
 from edgeagent.cases import Case, ExpectedCall
+from edgeagent.sentences.template import Node, parse
+from edgeagent.sentences.template import expand as expand_template
 from edgeagent.spoken_numbers import number_words
 
 from .models import Area, Entity, Floor, Timer, norm
@@ -49,66 +51,14 @@ from .world import HomeWorld
 __all__ = ["TOOL_WEIGHTS", "generate", "write_jsonl"]
 
 # --------------------------------------------------------------------------------------------
-# A tiny template language: "(a|b)" picks one alternative, "[x]" or "[a|b]" is optional;
-# "{slot}" is filled after expansion (so slot values are never parsed).
+# Templates in the sentence files' language (``edgeagent.sentences``): "(a|b)" picks one
+# alternative, "[x]" or "[a|b]" is optional; "{slot}" is filled with the given words.
 # --------------------------------------------------------------------------------------------
-
-_Node = str | tuple[str, tuple[Any, ...]]
-
-
-def _parse_seq(text: str, i: int, stops: str) -> tuple[tuple[_Node, ...], int]:
-    items: list[_Node] = []
-    buf: list[str] = []
-
-    def flush() -> None:
-        if buf:
-            items.append("".join(buf))
-            buf.clear()
-
-    while i < len(text) and text[i] not in stops:
-        c = text[i]
-        if c in "([":
-            close = ")" if c == "(" else "]"
-            options: list[tuple[_Node, ...]] = []
-            i += 1
-            while True:
-                sub, i = _parse_seq(text, i, "|" + close)
-                options.append(sub)
-                if i >= len(text):
-                    raise ValueError(f"unbalanced template: {text!r}")
-                if text[i] == "|":
-                    i += 1
-                    continue
-                i += 1
-                break
-            flush()
-            items.append(("alt" if c == "(" else "opt", tuple(options)))
-        else:
-            buf.append(c)
-            i += 1
-    flush()
-    return tuple(items), i
 
 
 @cache
-def _parse(template: str) -> tuple[_Node, ...]:
-    seq, i = _parse_seq(template, 0, "")
-    if i != len(template):
-        raise ValueError(f"unbalanced template: {template!r}")
-    return seq
-
-
-def _render(rng: random.Random, seq: Sequence[_Node]) -> str:
-    out: list[str] = []
-    for node in seq:
-        if isinstance(node, str):
-            out.append(node)
-        elif node[0] == "alt" or rng.random() < 0.5:
-            out.append(_render(rng, rng.choice(node[1])))
-    return "".join(out)
-
-
-_SLOT = re.compile(r"\{(\w+)\}")
+def _parse(template: str) -> tuple[Node, ...]:
+    return parse(template)
 
 
 def _tidy(text: str) -> str:
@@ -120,10 +70,11 @@ def _tidy(text: str) -> str:
 
 def expand(rng: random.Random, template: str, slots: Mapping[str, str] | None = None) -> str:
     """One random expansion of ``template`` with its ``{slots}`` filled."""
-    text = _render(rng, _parse(template))
-    if slots is not None:
-        text = _SLOT.sub(lambda m: slots[m.group(1)], text)
-    return _tidy(text)
+    words = slots or {}
+    drawn = expand_template(
+        _parse(template), rng, lambda _list, slot, _rng: (words[slot], words[slot]), {}
+    )
+    return _tidy(drawn.text)
 
 
 # --------------------------------------------------------------------------------------------

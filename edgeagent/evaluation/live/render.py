@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from edgeagent.evaluation.live.stats import LiveReport
+from edgeagent.plots import NO_PLOTS, can_plot
 
 
 def _when(ts: float | None) -> str:
@@ -124,8 +125,8 @@ def _histogram_table(title: str, histogram: Any) -> Table:
     return table
 
 
-def to_markdown(report: LiveReport) -> str:
-    """The report as a Markdown document (tables and the figures)."""
+def to_markdown(report: LiveReport, *, figures: bool = True) -> str:
+    """The report as a Markdown document (tables, and the figures when they are drawn)."""
     lines = ["# edgeagent report", "", f"Decision log: `{report.db}`", ""]
     lines += ["| figure | value |", "|---|---|"]
     lines += [f"| {label} | {value} |" for label, value in summary_lines(report)]
@@ -169,7 +170,7 @@ def to_markdown(report: LiveReport) -> str:
             )
         ]
     lines += ["", "## Figures", ""]
-    lines += [f"![{name}]({name}.png)" for name in _FIGURES]
+    lines += [f"![{name}]({name}.png)" for name in _FIGURES] if figures else [NO_PLOTS]
     return "\n".join(lines) + "\n"
 
 
@@ -177,12 +178,16 @@ _FIGURES = ("offload_over_time", "confidence_hist", "latency_by_tier")
 
 
 def write_live_report(report: LiveReport, out_dir: str | Path) -> list[Path]:
-    """Write report.json, report.md and the PNG figures into ``out_dir``; returns the paths."""
+    """Write report.json, report.md and the PNG figures (with matplotlib: the ``plots``
+    extra) into ``out_dir``; returns the paths."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths = [out / "report.json", out / "report.md"]
+    figures = can_plot()
     paths[0].write_text(report.model_dump_json(indent=2) + "\n", encoding="utf-8")
-    paths[1].write_text(to_markdown(report), encoding="utf-8")
+    paths[1].write_text(to_markdown(report, figures=figures), encoding="utf-8")
+    if not figures:
+        return paths
     for name, draw in zip(_FIGURES, (_plot_offload, _plot_confidence, _plot_latency), strict=True):
         fig = _figure()
         draw(report, fig)

@@ -412,6 +412,7 @@ _TRIGGERS = {
     "always_cloud": "always cloud",
     "unfamiliar": "unfamiliar request",
     "local_error": "local brain failed",
+    "sampled": "sampled to collect teacher examples",
 }
 _CLOUD = {
     "invalid_answer": "cloud output invalid",

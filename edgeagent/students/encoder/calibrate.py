@@ -19,18 +19,19 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from pydantic import BaseModel, ConfigDict
 
 from edgeagent.cases import Case
 from edgeagent.errors import ConfigError, ToolArgumentError, UnknownNameError
 from edgeagent.scoring import calls_match
 from edgeagent.students.encoder import unfamiliarity as unf
 from edgeagent.students.encoder.heads import Calibration, HeadSpec, decode
-from edgeagent.students.encoder.infer import Logits, predict
+from edgeagent.students.encoder.infer import Logits, as_model, predict
 from edgeagent.toolset import Toolset
 
 MIN_CALIBRATION_CASES = 50  # fewer and a fitted map is noise (say so, keep the identity)
@@ -64,26 +65,42 @@ def entity_values(cases: Sequence[Case], toolset: Toolset, rare: float = 0.01) -
     return {v for v, n in counts.items() if n <= rare * len(cases)}
 
 
-Band = tuple[float, float]
+class Bands(BaseModel):
+    """Where each phrasing family and entity name goes: a stable hash of its key below the
+    first cut goes to ``calibration`` (held aside to fit the confidence), below the second to
+    ``test`` (kept out of training and calibration, to measure the gap), else to ``train``.
+    The cuts are recorded in the student's manifest, so a benchmark can tell later which
+    families and names the student never saw."""
 
+    model_config = ConfigDict(frozen=True)
 
-class Bands:
-    """Where each phrasing family and entity name goes, by a stable hash of its key:
-    ``calibration`` (held aside to fit the confidence), ``test`` (held out of training and
-    calibration, to measure the gap), else ``train``. The same key always lands in the same
-    band, so a benchmark can regenerate the held-out families later."""
+    families: tuple[float, float] = (0.0, 0.0)
+    names: tuple[float, float] = (0.0, 0.0)
 
-    def __init__(self, families: float, names: float, test_families: float, test_names: float):
-        self.families = families
-        self.names = names
-        self.test_families = test_families
-        self.test_names = test_names
+    @classmethod
+    def fit(
+        cls,
+        family_keys: Iterable[str],
+        name_values: Iterable[str],
+        *,
+        families: float,
+        test_families: float,
+        names: float,
+        test_names: float,
+    ) -> Bands:
+        """Cuts that put (rounding up) ``families`` of the families in calibration and
+        ``test_families`` in test, the same for names: exact shares even for a toolkit with
+        a dozen families, where a fixed hash threshold would be lumpy."""
+        return cls(
+            families=_cuts(["family:" + k for k in family_keys], families, test_families),
+            names=_cuts(["name:" + v for v in name_values], names, test_names),
+        )
 
     def family(self, key: str) -> str:
-        return _band(share_of("family:" + key), self.families, self.test_families)
+        return _band(share_of("family:" + key), self.families)
 
     def name(self, value: str) -> str:
-        return _band(share_of("name:" + value.strip().lower()), self.names, self.test_names)
+        return _band(share_of("name:" + value.strip().lower()), self.names)
 
     def of(self, case: Case, entity: set[str]) -> str:
         """A case's band: its family's, or a held-out name's if it says one."""
@@ -96,10 +113,23 @@ class Bands:
         return "train"
 
 
-def _band(x: float, calibration: float, test: float) -> str:
-    if x < calibration:
+def _cuts(keys: Iterable[str], first: float, second: float) -> tuple[float, float]:
+    shares = sorted({share_of(k) for k in keys})
+    if not shares:
+        return (0.0, 0.0)
+
+    def cut(count: int) -> float:
+        return shares[count] if count < len(shares) else 1.0
+
+    a = math.ceil(first * len(shares))
+    b = a + math.ceil(second * len(shares))
+    return (cut(a), cut(b))
+
+
+def _band(x: float, cuts: tuple[float, float]) -> str:
+    if x < cuts[0]:
         return "calibration"
-    if x < calibration + test:
+    if x < cuts[1]:
         return "test"
     return "train"
 
@@ -108,23 +138,44 @@ def split(
     cases: Sequence[Case],
     toolset: Toolset,
     *,
-    bands: Bands,
+    families: float,
+    test_families: float,
+    names: float,
+    test_names: float,
     random_share: float,
     seed: int,
-) -> tuple[list[Case], list[Case], list[Case]]:
-    """(training, calibration, test) by :class:`Bands`; cases without a family (a log, a case
-    file) are held aside for calibration at random with ``random_share``."""
+) -> tuple[list[Case], list[Case], list[Case], Bands]:
+    """(training, calibration, test, the bands) as :class:`Bands` says; cases without a
+    family (a log, a case file) are held aside for calibration at random with
+    ``random_share``. When families and names give fewer than :data:`MIN_CALIBRATION_CASES`
+    (a toolkit with few phrasing families), random training cases make up the difference:
+    calibrating on them is i.i.d., and the figures say so (``random_calibration``)."""
     import random
 
     rng = random.Random(seed)
     entity = entity_values(cases, toolset)
+    bands = Bands.fit(
+        {c.family for c in cases if c.family is not None},
+        entity,
+        families=families,
+        test_families=test_families,
+        names=names,
+        test_names=test_names,
+    )
     out: dict[str, list[Case]] = {"train": [], "calibration": [], "test": []}
     for c in cases:
         if c.family is None:
             out["calibration" if rng.random() < random_share else "train"].append(c)
         else:
             out[bands.of(c, entity)].append(c)
-    return out["train"], out["calibration"], out["test"]
+    short = MIN_CALIBRATION_CASES - len(out["calibration"])
+    if short > 0 and (families or names or random_share):
+        pool = out["train"]
+        rng.shuffle(pool)
+        take = min(short, len(pool) // 5)
+        out["calibration"] += pool[:take]
+        out["train"] = pool[take:]
+    return out["train"], out["calibration"], out["test"], bands
 
 
 @dataclass
@@ -136,7 +187,8 @@ class Scored:
 
 
 def score(student: Any, tokenizer: Any, spec: HeadSpec, cases: Sequence[Case]) -> list[Scored]:
-    return [Scored(c, predict(student, tokenizer, spec, c.observation())) for c in cases]
+    model = as_model(student)  # the numpy heads read once, not per request
+    return [Scored(c, predict(model, tokenizer, spec, c.observation())) for c in cases]
 
 
 def outcomes_at(
@@ -231,6 +283,71 @@ def ece(pairs: Sequence[tuple[bool, float]]) -> float:
     return round(float(_ece([c for _, c in pairs], [ok for ok, _ in pairs]) or 0.0), 4)
 
 
+@dataclass
+class HeldAside:
+    """The held-aside requests at the fitted temperature: right or wrong, raw confidence, and
+    whether the decision was to do nothing."""
+
+    temperature: float
+    right: np.ndarray
+    raw: np.ndarray
+    noop: np.ndarray
+
+
+def held_aside(scored: Sequence[Scored], spec: HeadSpec, toolset: Toolset) -> HeldAside:
+    """Fit the temperature on the held-aside requests and read them at it (too few of them
+    is a clear error)."""
+    if len(scored) < MIN_CALIBRATION_CASES:
+        raise ConfigError(
+            f"only {len(scored)} held-aside requests to calibrate the confidence on; at least"
+            f" {MIN_CALIBRATION_CASES} are needed (give more teacher data, or more phrasing"
+            " families in the sentence files)"
+        )
+    temperature = fit_temperature(
+        lambda t: [(ok, c) for ok, c, _ in outcomes_at(scored, spec, toolset, t)]
+    )
+    outcomes = outcomes_at(scored, spec, toolset, temperature)
+    return HeldAside(
+        temperature,
+        np.array([ok for ok, _, _ in outcomes], dtype=bool),
+        np.clip(np.array([c for _, c, _ in outcomes]), 1e-6, 1 - 1e-6),
+        np.array([float(n) for _, _, n in outcomes]),
+    )
+
+
+def fit_map(
+    held: HeldAside, unfamiliarity: np.ndarray | None
+) -> tuple[Calibration, dict[str, Any]]:
+    """The logistic map of ``[logit(raw), unfamiliarity, no action]`` fitted on the held-aside
+    requests (without a measure, its weight stays 0), with the figures of the fit."""
+    u = unfamiliarity if unfamiliarity is not None else np.zeros(len(held.raw))
+    raw, noop, right = held.raw, held.noop, held.right
+    x = np.stack([np.log(raw / (1 - raw)), np.ones_like(raw), u, noop], axis=1)
+    w = fit_logistic(x, right)
+    calibration = Calibration(
+        temperature=held.temperature,
+        platt=(float(w[0]), float(w[1])),
+        unfamiliarity=float(w[2]) if unfamiliarity is not None else 0.0,
+        noop=float(w[3]),
+    )
+    final = [
+        calibration.confidence(float(r), float(ui), bool(n))
+        for r, ui, n in zip(raw, u, noop, strict=True)
+    ]
+    figures = {
+        "cases": len(raw),
+        "held_aside_accuracy": round(float(right.mean()), 4),
+        "auroc": {
+            "raw_confidence": auroc(raw.tolist(), right.tolist()),
+            "calibrated": auroc(final, right.tolist()),
+        },
+        "ece_raw": ece(list(zip(right.tolist(), raw.tolist(), strict=True))),
+        "ece": ece(list(zip(right.tolist(), final, strict=True))),
+    }
+    calibration.fitted_on = figures
+    return calibration, figures
+
+
 def fit_signals(
     train_logits: Sequence[Logits],
     train_labels: Sequence[int],
@@ -243,30 +360,14 @@ def fit_signals(
 ) -> tuple[Calibration, unf.Unfamiliarity | None, dict[str, Any]]:
     """The calibration and unfamiliarity measure fitted on held-aside requests (``scored``),
     the measures fitted on training requests' outputs; returns the figures too."""
-    if len(scored) < MIN_CALIBRATION_CASES:
-        raise ConfigError(
-            f"only {len(scored)} held-aside requests to calibrate the confidence on; at least"
-            f" {MIN_CALIBRATION_CASES} are needed (give more teacher data, or more phrasing"
-            " families in the sentence files)"
-        )
-    temperature = fit_temperature(
-        lambda t: [(ok, c) for ok, c, _ in outcomes_at(scored, spec, toolset, t)]
-    )
-    outcomes = outcomes_at(scored, spec, toolset, temperature)
-    right = np.array([ok for ok, _, _ in outcomes], dtype=bool)
-    raw = np.clip(np.array([c for _, c, _ in outcomes]), 1e-6, 1 - 1e-6)
-    noop = np.array([float(n) for _, _, n in outcomes])
-    figures: dict[str, Any] = {
-        "cases": len(scored),
-        "held_aside_accuracy": round(float(right.mean()), 4),
-        "auroc": {"raw_confidence": auroc(raw.tolist(), right.tolist())},
-    }
+    held = held_aside(scored, spec, toolset)
     pooled = np.stack([lg.pooled for lg in train_logits])
     tools = np.stack([lg.tools[0] for lg in train_logits])
     held_pooled = np.stack([s.logits.pooled for s in scored])
     held_tools = np.stack([s.logits.tools[0] for s in scored])
     candidates = unf.METHODS if method == "auto" else (() if method == "none" else (method,))
     best: tuple[float, unf.Unfamiliarity, np.ndarray] | None = None
+    signals: dict[str, float | None] = {}
     for name in candidates:
         model = unf.fit(name, pooled, tools, train_labels, seed=seed)  # type: ignore[arg-type]
         u = np.array(
@@ -275,26 +376,11 @@ def fit_signals(
                 for r in unf.raw_scores(model, held_pooled, held_tools)
             ]
         )
-        score_ = auroc((1.0 - u).tolist(), right.tolist()) or 0.0
-        figures["auroc"][f"unfamiliarity_{name}"] = score_
+        score_ = auroc((1.0 - u).tolist(), held.right.tolist()) or 0.0
+        signals[f"unfamiliarity_{name}"] = score_
         if best is None or score_ > best[0]:
             best = (score_, model, u)
-    u = best[2] if best is not None else np.zeros(len(scored))
-    x = np.stack([np.log(raw / (1 - raw)), np.ones_like(raw), u, noop], axis=1)
-    w = fit_logistic(x, right)
-    calibration = Calibration(
-        temperature=temperature,
-        platt=(float(w[0]), float(w[1])),
-        unfamiliarity=float(w[2]),
-        noop=float(w[3]),
-    )
-    final = [
-        calibration.confidence(float(r), float(ui), bool(n))
-        for r, ui, n in zip(raw, u, noop, strict=True)
-    ]
-    figures["auroc"]["calibrated"] = auroc(final, right.tolist())
+    calibration, figures = fit_map(held, best[2] if best is not None else None)
+    figures["auroc"].update(signals)
     figures["unfamiliarity"] = best[1].method if best is not None else None
-    figures["ece_raw"] = ece(list(zip(right.tolist(), raw.tolist(), strict=True)))
-    figures["ece"] = ece(list(zip(right.tolist(), final, strict=True)))
-    calibration.fitted_on = figures
     return calibration, best[1] if best is not None else None, figures

@@ -233,12 +233,14 @@ def _save_variant(
 
 
 def describe_sizes(folder: str | Path) -> dict[str, Any]:
-    """Weights stored, their file size and the encoder's shape, for reports."""
+    """Weights stored, the runtime, the folder's files' size and the encoder's shape, for
+    reports (a torch folder or an exported one)."""
     found = read_folder(folder)
-    path = Path(folder) / found.manifest.files["weights"]
+    files = [Path(folder) / name for name in found.manifest.files.values()]
     return {
         "weights": found.settings.weights,
-        "size_mb": round(path.stat().st_size / 2**20, 2),
+        "runtime": found.settings.runtime,
+        "size_mb": round(sum(p.stat().st_size for p in files) / 2**20, 2),
         "structure": found.settings.structure.model_dump() if found.settings.structure else None,
     }
 

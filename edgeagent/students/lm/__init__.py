@@ -35,7 +35,7 @@ class LMStudent:
 
         return DistillConfig
 
-    def missing_runtime(self) -> str | None:
+    def missing_runtime(self, folder: Path | None = None) -> str | None:
         if importlib.util.find_spec("llama_cpp") is None:
             return "llama-cpp-python: reinstall edgeagent"
         return None
