@@ -1,5 +1,6 @@
 """The zero-shot path: values from the request, numeric bounds in grammars, tool retrieval,
-the relevance gate; and (marked ``model``) the GGUF brain on the greenhouse example."""
+the relevance gate; and (marked ``model``) the GGUF brain on the greenhouse example
+(``examples/greenhouse/greenhouse.py``, with its world)."""
 
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ from edgeagent.brains.zero_shot import RelevanceFit, ZeroShot, clamp_calls
 from edgeagent.datamodel import Observation, ToolCall
 from edgeagent.tool import Tool, tool
 from edgeagent.toolset import Toolset
-from examples.greenhouse import GreenhouseToolkit
+from examples.greenhouse.greenhouse import GreenhouseToolkit
 
 
 def gbnf_regex(expr: str) -> re.Pattern[str]:
@@ -92,34 +93,42 @@ def test_identifiers_and_content_words() -> None:
 
 
 def greenhouse() -> Toolset:
-    return Toolset(GreenhouseToolkit().tools())
+    kit = GreenhouseToolkit()
+    return Toolset(kit.tools(), [kit.world])
 
 
-def test_free_grammar_bounds_numbers_and_keeps_literal_choices() -> None:
+def values_of(grammar: str, rule: str) -> str:
+    """The right-hand side of the value set a ``v-...`` rule refers to."""
+    ref = next(line for line in grammar.splitlines() if line.startswith(rule + " "))
+    return grammar.split(ref.split("::=")[1].strip() + " ::= ", 1)[1].splitlines()[0]
+
+
+def test_free_grammar_bounds_numbers_and_keeps_closed_choices() -> None:
     g = GrammarBuilder(greenhouse()).build(Observation(utterance="water it"))
     rule = next(line for line in g.splitlines() if line.startswith("v-water-zone-minutes "))
     pattern = gbnf_regex(rule.split("::=", 1)[1].strip())
-    assert pattern.fullmatch("60") and not pattern.fullmatch("61") and not pattern.fullmatch("0")
-    assert '"\\"tomato bed\\""' in g and '"\\"potting bench\\""' in g
+    assert pattern.fullmatch("120") and not pattern.fullmatch("121") and not pattern.fullmatch("0")
+    assert '"\\"soil moisture\\""' in values_of(g, "v-read-sensor-sensor")  # a Literal
+    zones = values_of(g, "v-water-zone-zone")  # the world's names and their synonyms
+    assert '"\\"Tomato Bed\\""' in zones and '"\\"cukes\\""' in zones
     assert g.startswith('root ::= "none" | call')
 
 
 def test_request_grammar_offers_the_numbers_said_within_bounds() -> None:
     obs = Observation(utterance="water the tomato bed for 10 minutes, not 500")
     g = GrammarBuilder(greenhouse(), open_values="request", allow_none=False).build(obs)
-    assert 'v-water-zone-minutes ::= ("10")' in g  # 500 is past le=60
-    assert "v-start-misting-seconds ::= " + '("10")' in g  # 500 is past le=300... and 10 fits
+    assert 'v-water-zone-minutes ::= ("10")' in g  # 500 is past le=120
+    assert 'v-set-vent-percent ::= ("10")' in g  # 500 is past le=100... and 10 fits
     assert g.startswith("root ::= call")
 
 
 def test_request_grammar_offers_the_choices_the_request_names() -> None:
-    obs = Observation(utterance="water the seedlings on the seedling rack")
+    obs = Observation(utterance="what does the soil moisture sensor say")
     g = GrammarBuilder(greenhouse(), open_values="request").build(obs)
-    zone = next(line for line in g.splitlines() if line.startswith("v-water-zone-zone "))
-    values = g.split(zone.split("::=")[1].strip() + " ::= ", 1)[1].splitlines()[0]
-    assert "seedling rack" in values and "tomato bed" not in values
-    g = GrammarBuilder(greenhouse(), open_values="request").build(Observation(utterance="water"))
-    assert "tomato bed" in g and "potting bench" in g  # none named: every choice
+    values = values_of(g, "v-read-sensor-sensor")
+    assert "soil moisture" in values and "temperature" not in values
+    g = GrammarBuilder(greenhouse(), open_values="request").build(Observation(utterance="fan"))
+    assert all(f'"\\"{s}\\""' in values_of(g, "v-set-fan-speed") for s in ("off", "high"))
 
 
 def test_request_grammar_spans_open_strings_and_drops_unhinted_optionals() -> None:
@@ -150,10 +159,10 @@ def test_request_grammar_spans_open_strings_and_drops_unhinted_optionals() -> No
 
 def test_lexical_retrieval_ranks_the_tool_the_request_is_about() -> None:
     ts = greenhouse()
-    r = rank_tools("open the roof vents to 30 percent", ts, LexicalScorer())
-    assert r.tools[0].name == "set_vents"
-    r = rank_tools("what humidity does the orchid corner sensor read", ts, LexicalScorer())
-    assert r.tools[0].name in ("read_sensor", "set_humidity")
+    r = rank_tools("open the roof vent to 30 percent", ts, LexicalScorer())
+    assert r.tools[0].name == "set_vent"
+    r = rank_tools("what humidity does the herb shelf sensor read", ts, LexicalScorer())
+    assert r.tools[0].name == "read_sensor"
     assert rank_tools("tell me a joke", ts, LexicalScorer()).best == 0.0
 
 
@@ -170,12 +179,12 @@ class FixedScorer:
 def test_gate_calls_nothing_below_and_narrows_above() -> None:
     ts = greenhouse()
     fit = RelevanceFit(w_best=10.0, w_margin=0.0, bias=-5.0)  # 0.5 at a best score of 0.5
-    low = ZeroShot(FixedScorer({"set_vents": 0.3}), fit=fit).plan(Observation(utterance="x"), ts)
+    low = ZeroShot(FixedScorer({"set_vent": 0.3}), fit=fit).plan(Observation(utterance="x"), ts)
     assert low.toolset is None and low.no_call_confidence > 0.5
-    scores = {"set_vents": 0.9, "set_humidity": 0.88, "water_zone": 0.2}
+    scores = {"set_vent": 0.9, "set_fan": 0.88, "water_zone": 0.2}
     zs = ZeroShot(FixedScorer(scores), fit=fit, max_tools=3, close=0.05)
     high = zs.plan(Observation(utterance="x"), ts)
-    assert high.toolset is not None and sorted(high.toolset.names) == ["set_humidity", "set_vents"]
+    assert high.toolset is not None and sorted(high.toolset.names) == ["set_fan", "set_vent"]
     assert zs.plan(Observation(utterance="y"), ts).toolset is high.toolset  # reused: same prompt
     assert high.confidence(0.5, acted=True) == pytest.approx(high.relevance * 0.5)
 
@@ -210,9 +219,9 @@ def brain():  # type: ignore[no-untyped-def]
 @pytest.mark.model
 def test_zero_shot_brain_calls_a_valid_bounded_tool(brain) -> None:  # type: ignore[no-untyped-def]
     ts = greenhouse()
-    d = brain.decide(Observation(utterance="open the roof vents to 30 percent"), ts)
-    assert d.kind == "act" and d.calls[0].tool == "set_vents"
-    assert d.calls[0].args == {"opening": 30}
+    d = brain.decide(Observation(utterance="open the roof vent to 30 percent"), ts)
+    assert d.kind == "act" and d.calls[0].tool == "set_vent"
+    assert d.calls[0].args == {"vent": "Roof Vent", "percent": 30}  # the world's spelling
     assert 0.0 < d.confidence <= 1.0
 
 
@@ -225,9 +234,7 @@ def test_zero_shot_brain_answers_no_call_without_the_model(brain) -> None:  # ty
 
 @pytest.mark.model
 def test_zero_shot_brain_never_writes_a_value_past_a_bound(brain) -> None:  # type: ignore[no-untyped-def]
-    d = brain.decide(
-        Observation(utterance="set the greenhouse humidity to 95 percent"), greenhouse()
-    )
+    d = brain.decide(Observation(utterance="heat the greenhouse to 40 degrees"), greenhouse())
     assert d.kind == "act"
-    if d.calls[0].tool == "set_humidity":
-        assert 30 <= d.calls[0].args["percent"] <= 90
+    if d.calls[0].tool == "set_temperature":
+        assert 10 <= d.calls[0].args["celsius"] <= 35
