@@ -166,6 +166,20 @@ def test_lexical_retrieval_ranks_the_tool_the_request_is_about() -> None:
     assert rank_tools("tell me a joke", ts, LexicalScorer()).best == 0.0
 
 
+def test_retrieval_of_toolsets_built_per_request_matches_one_kept_toolset() -> None:
+    """A toolset built per request (BFCL's, a fresh world per case) frees its tools, and new
+    tools reuse their ids: nothing may be cached by id alone."""
+    requests = ["open the roof vent to 30 percent", "log 3 kilos of tomatoes", "mist the herbs"]
+    kept, scorer, fresh = greenhouse(), LexicalScorer(), LexicalScorer()
+    zs = ZeroShot(LexicalScorer(), fit=RelevanceFit(w_best=10.0, w_margin=0.0, bias=-1.0))
+    for utterance in requests * 20:
+        ts = greenhouse()  # the last one is freed here
+        assert fresh.scores(utterance, list(ts)) == scorer.scores(utterance, list(kept))
+        plan = zs.plan(Observation(utterance=utterance), ts)
+        assert plan.toolset is not None
+        assert all(any(t is mine for mine in ts) for t in plan.toolset)  # this world's tools
+
+
 class FixedScorer:
     name = "fixed"
 

@@ -101,13 +101,17 @@ class LexicalScorer:
     def __init__(self, k1: float = 1.2, b: float = 0.5) -> None:
         self.k1 = k1
         self.b = b
-        self._docs: dict[int, Counter[str]] = {}
+        self._docs: dict[str, Counter[str]] = {}
 
     def _doc(self, tool: Tool) -> Counter[str]:
-        key = id(tool)
+        # keyed by the text, not id(tool): a toolset built per request (BFCL's, a fresh world
+        # per case) frees its tools, and a new tool may get a freed one's id
+        key = tool_text(tool)
         doc = self._docs.get(key)
         if doc is None:
-            doc = self._docs[key] = Counter(content_words(tool_text(tool)))
+            if len(self._docs) > 4096:
+                self._docs.clear()
+            doc = self._docs[key] = Counter(content_words(key))
         return doc
 
     def scores(self, utterance: str, tools: Sequence[Tool]) -> list[float]:

@@ -93,7 +93,8 @@ class ZeroShot:
         self.max_calls = max_calls
         self.gate = gate
         self._fit = fit
-        self._narrowed: dict[tuple[int, tuple[str, ...]], Toolset] = {}
+        # (id of the toolset, kept names) -> (the toolset, held so its id stays its own; narrowed)
+        self._narrowed: dict[tuple[int, tuple[str, ...]], tuple[Toolset, Toolset]] = {}
 
     @property
     def scorer(self) -> Scorer:
@@ -147,13 +148,13 @@ class ZeroShot:
         if len(names) == len(toolset):
             return toolset
         key = (id(toolset), names)
-        found = self._narrowed.get(key)
-        if found is None:
+        entry = self._narrowed.get(key)
+        if entry is None:
             if len(self._narrowed) > 256:
                 self._narrowed.clear()
             kept = [t for t in toolset if t.name in names]
-            found = self._narrowed[key] = Toolset(kept, toolset.worlds)
-        return found
+            entry = self._narrowed[key] = (toolset, Toolset(kept, toolset.worlds))
+        return entry[1]
 
 
 def clamp_calls(calls: Sequence[ToolCall], toolset: Toolset) -> list[ToolCall]:
