@@ -257,7 +257,9 @@ def _check_slots(family: Family, rules: Mapping[str, tuple[Node, ...]]) -> None:
 # -- YAML with line numbers ------------------------------------------------------------------
 
 
-def _read(path: Path) -> tuple[FileSpec, dict[tuple[Any, ...], int]]:
+def read_yaml(path: Path) -> tuple[Any, dict[tuple[Any, ...], int]]:
+    """A YAML file's data and the line of each node, by its path of keys and indexes
+    (``on``/``off``/``yes``/``no`` stay words; an empty file is ``{}``)."""
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
@@ -269,7 +271,21 @@ def _read(path: Path) -> tuple[FileSpec, dict[tuple[Any, ...], int]]:
         line = mark.line + 1 if mark is not None else None
         raise SentenceError(path, line, f"not valid YAML: {getattr(exc, 'problem', exc)}") from exc
     lines: dict[tuple[Any, ...], int] = {}
-    data = _to_python(node, (), lines) if node is not None else {}
+    try:
+        data = _to_python(node, (), lines) if node is not None else {}
+    except _DuplicateKey as dup:
+        raise SentenceError(path, dup.line, f"{dup.key!r} is defined twice here") from None
+    return data, lines
+
+
+class _DuplicateKey(Exception):
+    def __init__(self, key: Any, line: int) -> None:
+        super().__init__(key)
+        self.key, self.line = key, line
+
+
+def _read(path: Path) -> tuple[FileSpec, dict[tuple[Any, ...], int]]:
+    data, lines = read_yaml(path)
     if not isinstance(data, dict):
         raise SentenceError(path, 1, "expected a mapping with lists, rules and families")
     try:
@@ -289,6 +305,8 @@ def _to_python(node: yaml.Node, path: tuple[Any, ...], lines: dict[tuple[Any, ..
         out: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             key = key_node.value  # keys are plain names here
+            if key in out:
+                raise _DuplicateKey(key, key_node.start_mark.line + 1)
             out[key] = _to_python(value_node, (*path, key), lines)
         return out
     if isinstance(node, yaml.SequenceNode):

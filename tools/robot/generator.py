@@ -31,10 +31,12 @@ import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from edgeagent.cases import Case, ExpectedCall
 from edgeagent.datamodel import ToolCall
+from edgeagent.sentences.tables import tables_in
 from edgeagent_tools.robot.grounding import words_of
 from edgeagent_tools.robot.model import Thing
 from edgeagent_tools.robot.world import HOLDER, PERSON_WORDS, RobotWorld
@@ -82,6 +84,9 @@ MULTI_WEIGHTS: dict[str, float] = {
 _WORD = re.compile(r"[\w']+")
 
 # -- word lists (written for this generator) ------------------------------------------------
+# Word classes that decide what can be done with a thing stay here; the words and sentences
+# people say live in ``phrases/*.yaml`` beside this module (docs/sentences.md, "Phrase tables").
+_P = tables_in(Path(__file__).parent / "phrases")
 _NETWORK = frozenset({"wifi", "internet", "web", "network"})
 _ODD_ALIASES = frozenset({"i", "me", "us", "myself", "out", "living", "dining", "in", "press"})
 _ADVERB_ROOMS = frozenset({"outside", "outdoors"})
@@ -95,27 +100,15 @@ _ELECTRONICS = words_of(
     "printer radio stereo"
 )
 _HANGABLE = frozenset({"picture", "poster", "painting", "frame"})
-_COLOURS = ("red", "blue", "green", "yellow", "black", "white", "grey", "brown", "pink", "purple")
-_OTHER_ADJ = ("small", "big", "large", "little", "old", "new", "clean", "dirty", "empty", "heavy")
-_PEOPLE_GENERIC = (
-    "man", "woman", "guy", "lady", "gentleman", "boy", "girl", "child", "kid", "person",
-    "visitor", "guest", "postman", "stranger",
-)  # fmt: skip
-_PEOPLE_RELATIVE = (
-    "father", "mother", "dad", "mum", "mom", "sister", "brother", "son", "daughter", "wife",
-    "husband", "friend", "grandma", "grandpa", "neighbour", "neighbor", "grandmother",
-)  # fmt: skip
-_FIRST_NAMES = (
-    "anna", "tom", "lucy", "paul", "maria", "james", "emma", "david", "laura", "peter", "sara",
-    "alex", "nina", "george", "julia", "omar", "chloe", "ben",
-)  # fmt: skip
-_ROBOT_NAMES = ("robot", "buddy", "max", "rob")
-_CITIES = ("paris", "tokyo", "rome", "london", "berlin", "madrid", "new york", "sydney", "cairo")
-_COUNTRIES = ("france", "japan", "italy", "brazil", "canada", "germany", "spain", "india", "peru")
-_NUMBERS = (
-    "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "twelve", "fifteen",
-    "twenty", "17", "42", "100",
-)  # fmt: skip
+_COLOURS = _P.words("colours")
+_OTHER_ADJ = _P.words("other_adj")
+_PEOPLE_GENERIC = _P.words("people_generic")
+_PEOPLE_RELATIVE = _P.words("people_relative")
+_FIRST_NAMES = _P.words("first_names")
+_ROBOT_NAMES = _P.words("robot_names")
+_CITIES = _P.words("cities")
+_COUNTRIES = _P.words("countries")
+_NUMBERS = _P.words("numbers")
 _APPLIANCES = words_of(
     "dishwasher machine oven microwave dryer washer kettle toaster maker printer laptop "
     "computer console tv television radio stereo shower iron"
@@ -124,277 +117,91 @@ _COMPUTERS = words_of("laptop computer pc notebook desktop tablet ipad")
 _LAMPS = frozenset({"light", "lights", "lamp", "chandelier"})
 _TAPS = frozenset({"tap", "faucet", "water"})
 
-# -- templates: {o} object, {d} destination, {g} goal, {p} person, {s} source, {it} pronoun ---
-NAV_ROOM = (
-    "go to {g}", "go to {g}", "move to {g}", "head to {g}", "walk to {g}", "go into {g}",
-    "enter {g}", "get to {g}", "reach {g}", "drive to {g}", "go over to {g}",
-    "make your way to {g}", "head over to {g}", "proceed to {g}", "come to {g}", "go back to {g}",
-    "move into {g}", "navigate to {g}", "go down to {g}", "go up to {g}", "roll over to {g}",
-    "go inside {g}", "get yourself to {g}", "return to {g}", "get over to {g}", "hurry to {g}",
-    "go in {g}", "walk into {g}",
-)  # fmt: skip
-NAV_ROOM_SENTENCE = ("let's go to {g}", "I need you in {g}", "time to go to {g}",
-                     "I want you in {g}")  # fmt: skip
-NAV_OUTSIDE = ("go {g}", "head {g}", "move {g}", "get {g}", "step {g}", "go back {g}")
-NAV_THING = (
-    "go to {g}", "go near {g}", "move next to {g}", "approach {g}", "go stand by {g}",
-    "move towards {g}", "go in front of {g}", "get close to {g}", "go over to {g}",
-    "walk up to {g}", "head towards {g}", "stand next to {g}", "move closer to {g}",
-    "drive up to {g}", "wait by {g}", "go and stand near {g}", "position yourself at {g}",
-)  # fmt: skip
-NAV_SIDE = (
-    "move to your {g}", "go {g}", "move {g}", "step to the {g}", "go to your {g}",
-    "move a bit to the {g}", "slide to the {g}", "move over to the {g}", "take a step to the {g}",
-)  # fmt: skip
-NAV_FORWARD = (
-    "move {g}", "go {g}", "step {g}", "move a little {g}", "take a step {g}", "roll {g}",
-    "drive {g}", "go {g} a bit", "keep going {g}", "move two meters {g}",
-)  # fmt: skip
-NAV_BACK = ("move {g}", "go {g}", "step {g}", "move {g} a little", "take a step {g}", "roll {g}",
-            "move {g} slowly")  # fmt: skip
-NAV_ME = ("come to me", "come over to me", "come here", "come over here", "come back to me",
-          "come back here", "get over here", "come closer to me")  # fmt: skip
+# -- templates (phrases/requests.yaml, out_of_scope.yaml), filled with str.format: {o} object,
+# {d} destination, {g} goal, {p} person, {s} source, {it} pronoun --------------------------------
+NAV_ROOM = _P.formats("nav_room")
+NAV_ROOM_SENTENCE = _P.formats("nav_room_sentence")
+NAV_OUTSIDE = _P.formats("nav_outside")
+NAV_THING = _P.formats("nav_thing")
+NAV_SIDE = _P.formats("nav_side")
+NAV_FORWARD = _P.formats("nav_forward")
+NAV_BACK = _P.formats("nav_back")
+NAV_ME = _P.formats("nav_me")
 
-TURN_SIDE = (
-    "turn {g}", "turn to your {g}", "turn to the {g}", "rotate {g}", "rotate to the {g}",
-    "spin to your {g}", "face {g}", "look to your {g}", "turn {n} degrees to the {g}",
-    "rotate {n} degrees {g}", "make a {g} turn", "turn {g} on the spot",
-)  # fmt: skip
-TURN_AROUND = ("turn {g}", "spin {g}", "turn yourself {g}", "rotate {g}", "turn all the way {g}",
-               "turn {g} and face me")  # fmt: skip
-TURN_BACK = ("turn {g}", "turn {g} the other way", "turn {g} towards me")
+TURN_SIDE = _P.formats("turn_side")
+TURN_AROUND = _P.formats("turn_around")
+TURN_BACK = _P.formats("turn_back")
 
-BRING_ME = (
-    "bring me {o}", "bring me {o}", "bring {o} to me", "get me {o}", "fetch me {o}", "fetch {o}",
-    "hand me {o}", "pass me {o}", "give me {o}", "bring {o} over here", "bring {o} here",
-    "go get {o}", "go and get me {o}", "grab me {o}", "carry {o} to me", "bring over {o}",
-    "get {o} for me", "fetch {o} for me", "bring {o} back to me", "run and get me {o}",
-    "deliver {o} to me", "hand {o} over", "bring {o} over to me", "go fetch {o}",
-    "get {o} and bring {it} to me", "pass {o} over here", "get {o} to me",
-)  # fmt: skip
-BRING_ME_FROM = ("bring me {o} {s}", "get me {o} {s}", "fetch {o} {s}", "grab me {o} {s}",
-                 "bring {o} {s} to me", "get {o} {s} for me")  # fmt: skip
-BRING_WANT = (
-    "I need {o}", "I want {o}", "I'd like {o}", "I would like {o}", "can I have {o}",
-    "could I get {o}", "I could use {o}", "I really need {o} right now", "may I have {o}",
-    "I need {o} over here", "I'm waiting for {o}",
-)  # fmt: skip
-BRING_PLACE = (
-    "bring {o} to {d}", "take {o} to {d}", "carry {o} to {d}", "move {o} to {d}",
-    "bring {o} into {d}", "take {o} over to {d}", "deliver {o} to {d}", "bring {o} over to {d}",
-    "get {o} to {d}", "take {o} back to {d}",
-)  # fmt: skip
-BRING_PLACE_FROM = ("take {o} {s} to {d}", "bring {o} {s} to {d}", "carry {o} {s} to {d}",
-                    "move {o} {s} over to {d}")  # fmt: skip
-BRING_PERSON = ("bring {o} to {p}", "give {o} to {p}", "hand {o} to {p}", "take {o} to {p}",
-                "pass {o} to {p}", "deliver {o} to {p}", "carry {o} over to {p}")  # fmt: skip
-BRING_ESCORT = ("take {p} to {d}", "show {p} the way to {d}", "guide {p} to {d}",
-                "accompany {p} to {d}", "lead {p} to {d}")  # fmt: skip
+BRING_ME = _P.formats("bring_me")
+BRING_ME_FROM = _P.formats("bring_me_from")
+BRING_WANT = _P.formats("bring_want")
+BRING_PLACE = _P.formats("bring_place")
+BRING_PLACE_FROM = _P.formats("bring_place_from")
+BRING_PERSON = _P.formats("bring_person")
+BRING_ESCORT = _P.formats("bring_escort")
 
-PICK = (
-    "pick up {o}", "pick {o} up", "take {o}", "grab {o}", "grasp {o}", "lift {o}", "collect {o}",
-    "take hold of {o}", "hold {o}", "pick {o}", "get hold of {o}", "lift up {o}", "seize {o}",
-    "grab hold of {o}", "take {o} in your hand", "pick up {o} and hold {it}",
-    "take {o} with you",
-)  # fmt: skip
-PICK_FROM = ("take {o} {s}", "pick up {o} {s}", "grab {o} {s}", "get {o} {s}", "lift {o} {s}",
-             "collect {o} {s}", "remove {o} {s}")  # fmt: skip
+PICK = _P.formats("pick")
+PICK_FROM = _P.formats("pick_from")
 
-PLACE_ON = (
-    "put {o} on {d}", "place {o} on {d}", "set {o} down on {d}", "leave {o} on {d}",
-    "put {o} back on {d}", "lay {o} on {d}", "rest {o} on {d}", "drop {o} on {d}",
-    "place {o} on top of {d}", "put {o} onto {d}", "set {o} on {d}",
-)  # fmt: skip
-PLACE_IN = (
-    "put {o} in {d}", "put {o} into {d}", "place {o} inside {d}", "drop {o} in {d}",
-    "store {o} in {d}", "stick {o} in {d}", "put {o} back in {d}", "throw {o} in {d}",
-    "leave {o} in {d}", "stash {o} in {d}", "pop {o} in {d}", "load {o} into {d}",
-)  # fmt: skip
-PLACE_ROOM = ("put {o} in {d}", "leave {o} in {d}", "put {o} back in {d}", "drop {o} off in {d}",
-              "place {o} in {d}")  # fmt: skip
-PLACE_DOWN = ("put {o} down", "put down {o}", "set {o} down", "leave {o} here", "drop {o} here",
-              "put {o} down here")  # fmt: skip
-PLACE_BARE = ("drop {o}", "release {o}", "let go of {o}")
+PLACE_ON = _P.formats("place_on")
+PLACE_IN = _P.formats("place_in")
+PLACE_ROOM = _P.formats("place_room")
+PLACE_DOWN = _P.formats("place_down")
+PLACE_BARE = _P.formats("place_bare")
 
-FIND_VP = (
-    "find {o}", "find {o}", "look for {o}", "search for {o}", "locate {o}", "go find {o}",
-    "find out where {o} {be}", "tell me where {o} {be}", "check where {o} {be}",
-    "see if you can find {o}", "look around for {o}", "track down {o}",
-    "search the house for {o}", "help me find {o}", "hunt for {o}", "go look for {o}",
-    "try to find {o}", "find me {o}", "figure out where {o} {be}", "look everywhere for {o}",
-    "search around for {o}",
-)  # fmt: skip
-FIND_S = (
-    "where {be} {o}",
-    "have you seen {o}",
-    "do you know where {o} {be}",
-    "any idea where {o} {be}",
-    "do you see {o} anywhere",
-    "can you tell me where {o} {be}",
-)
-FIND_S_LOST = ("where did I leave {o}", "where did I put {o}", "I can't find {o}",
-               "I'm looking for {o}", "where has {o} gone", "where could {o} be")  # fmt: skip
-FIND_S_PRONOUN = ("I lost {o}, can you find {it}", "I can't find {o}, please look for {it}",
-                  "I've misplaced {o}, find {it} please", "I need {o}, search for {it}")  # fmt: skip
-FIND_PERSON = ("find {o}", "look for {o}", "search for {o}", "locate {o}", "go find {o}",
-               "where is {o}", "have you seen {o}", "tell me where {o} is", "track down {o}",
-               "do you know where {o} is")  # fmt: skip
+FIND_VP = _P.formats("find_vp")
+FIND_S = _P.formats("find_s")
+FIND_S_LOST = _P.formats("find_s_lost")
+FIND_S_PRONOUN = _P.formats("find_s_pronoun")
+FIND_PERSON = _P.formats("find_person")
 
-INSPECT_POWER = ("check if {o} {be} {state}", "check whether {o} {be} {state}",
-                 "see if {o} {be} {state}", "find out if {o} {be} {state}",
-                 "go check whether {o} {be} {state}", "verify that {o} {be} {state}")  # fmt: skip
-INSPECT_OPEN = ("check if {o} {be} {state}", "check whether {o} {be} {state}",
-                "see whether {o} {be} {state}", "go and see if {o} {be} {state}")  # fmt: skip
-INSPECT_CONTENTS = ("check what's in {o}", "look inside {o}", "check if {o} is empty",
-                    "see what is inside {o}", "check the contents of {o}",
-                    "have a look inside {o}", "check if there is anything in {o}")  # fmt: skip
-INSPECT_ROOM = ("check {o}", "inspect {o}", "take a look around {o}", "have a look at {o}",
-                "check on {o}", "do a check of {o}", "look over {o}")  # fmt: skip
-INSPECT_THING = (
-    "check {o}", "inspect {o}", "take a look at {o}", "examine {o}", "have a look at {o}",
-    "check on {o}", "check the state of {o}", "look closely at {o}", "give {o} a quick check",
-    "go check {o}", "inspect {o} for damage",
-)  # fmt: skip
+INSPECT_POWER = _P.formats("inspect_power")
+INSPECT_OPEN = _P.formats("inspect_open")
+INSPECT_CONTENTS = _P.formats("inspect_contents")
+INSPECT_ROOM = _P.formats("inspect_room")
+INSPECT_THING = _P.formats("inspect_thing")
 
-POWER_ON = (
-    "turn on {o}",
-    "turn on {o}",
-    "turn {o} on",
-    "switch on {o}",
-    "switch {o} on",
-    "power on {o}",
-    "power up {o}",
-    "put {o} on",
-    "fire up {o}",
-    "activate {o}",
-)
-POWER_ON_APPLIANCE = ("start {o}", "start up {o}", "get {o} going", "run {o}")
-POWER_ON_LAMP = ("light up {o}", "put on {o}")
-POWER_ON_COMPUTER = ("boot up {o}", "start {o}")
-POWER_OFF = ("turn off {o}", "turn off {o}", "turn {o} off", "switch off {o}", "switch {o} off",
-             "shut off {o}", "power off {o}", "shut down {o}", "deactivate {o}",
-             "cut the power to {o}")  # fmt: skip
-POWER_OFF_APPLIANCE = ("stop {o}",)
-POWER_OFF_LAMP = ("kill {o}", "put out {o}")
-TAP_ON = ("open {o}", "turn on {o}", "run {o}")
-TAP_OFF = ("close {o}", "turn off {o}", "shut off {o}")
-POWER_REASON_ON = ("it's too dark in here, ", "I want to watch something, ", "we're back, ")
-POWER_REASON_OFF = ("I'm going to bed, ", "we're leaving, ", "it's too noisy, ")
+POWER_ON = _P.formats("power_on")
+POWER_ON_APPLIANCE = _P.formats("power_on_appliance")
+POWER_ON_LAMP = _P.formats("power_on_lamp")
+POWER_ON_COMPUTER = _P.formats("power_on_computer")
+POWER_OFF = _P.formats("power_off")
+POWER_OFF_APPLIANCE = _P.formats("power_off_appliance")
+POWER_OFF_LAMP = _P.formats("power_off_lamp")
+TAP_ON = _P.formats("tap_on")
+TAP_OFF = _P.formats("tap_off")
+POWER_REASON_ON = _P.formats("power_reason_on")
+POWER_REASON_OFF = _P.formats("power_reason_off")
 
-OPEN = ("open {o}", "open {o}", "open up {o}", "get {o} open", "pull {o} open", "swing {o} open",
-        "open {o} wide", "crack {o} open", "push {o} open", "leave {o} open")  # fmt: skip
-CLOSE = ("close {o}", "close {o}", "shut {o}", "close up {o}", "push {o} shut",
-         "pull {o} closed", "get {o} closed", "slam {o} shut", "close {o} properly")  # fmt: skip
-OPEN_REASON = ("it's stuffy in here, ", "I need some air, ")
-CLOSE_REASON = ("it's freezing, ", "there's a draught, ")
+OPEN = _P.formats("open")
+CLOSE = _P.formats("close")
+OPEN_REASON = _P.formats("open_reason")
+CLOSE_REASON = _P.formats("close_reason")
 
-FOLLOW_ME = (
-    "follow me", "come with me", "walk with me", "come along with me", "stay with me",
-    "keep following me", "walk behind me", "accompany me", "stick with me", "follow me around",
-    "stay close to me", "keep up with me", "tag along with me", "follow me to the next room",
-    "come after me", "trail behind me", "keep behind me", "follow me closely",
-    "follow right behind me", "start following me",
-)  # fmt: skip
-FOLLOW_PERSON = (
-    "follow {p}", "go after {p}", "stay behind {p}", "keep up with {p}", "follow {p} around",
-    "walk behind {p}", "go with {p}", "tail {p}", "stick close to {p}", "accompany {p}",
-    "keep following {p}", "trail {p}",
-)  # fmt: skip
+FOLLOW_ME = _P.formats("follow_me")
+FOLLOW_PERSON = _P.formats("follow_person")
 
-STOP = (
-    "stop", "stop", "stop moving", "stop right there", "halt", "freeze", "hold on, stop",
-    "stop following me", "don't move", "stay where you are", "stop now", "wait, stop",
-    "that's enough, stop", "stop what you're doing", "quit following me", "stay still",
-    "stand still", "stop there", "stop immediately", "hold it right there", "emergency stop",
-    "stop, stop, stop", "you can stop now", "stop walking", "stop, that's far enough",
-    "pause and stay put", "stay put", "don't go any further", "ok stop here",
-)  # fmt: skip
+STOP = _P.formats("stop")
 
-ATTACH_NETWORK = ("connect to {d}", "connect yourself to {d}", "get on {d}",
-                  "go online and connect to {d}", "log on to {d}", "join {d}",
-                  "hook yourself up to {d}", "reconnect to {d}")  # fmt: skip
-ATTACH_WALL = ("fix {o} to {d}", "attach {o} to {d}", "mount {o} on {d}", "fasten {o} to {d}",
-               "hang {o} on {d}")  # fmt: skip
-ATTACH_SOCKET = ("plug {o} into {d}", "plug {o} in to {d}", "connect {o} to {d}",
-                 "attach {o} to {d}", "hook {o} up to {d}", "plug {o} in at {d}")  # fmt: skip
-ATTACH_DEVICE = ("connect {o} to {d}", "attach {o} to {d}", "hook {o} up to {d}",
-                 "link {o} to {d}", "pair {o} with {d}")  # fmt: skip
-DETACH_NETWORK = ("disconnect from {d}", "disconnect yourself from {d}", "get off {d}",
-                  "log off {d}", "unplug yourself from {d}", "go offline and drop {d}")  # fmt: skip
-DETACH_WALL = ("take {o} off {d}", "remove {o} from {d}", "detach {o} from {d}",
-               "unhook {o} from {d}")  # fmt: skip
-DETACH_SOCKET = ("unplug {o} from {d}", "pull {o} out of {d}", "disconnect {o} from {d}",
-                 "detach {o} from {d}", "take the plug of {o} out of {d}")  # fmt: skip
-DETACH_DEVICE = ("disconnect {o} from {d}", "detach {o} from {d}", "unhook {o} from {d}",
-                 "unpair {o} from {d}")  # fmt: skip
+ATTACH_NETWORK = _P.formats("attach_network")
+ATTACH_WALL = _P.formats("attach_wall")
+ATTACH_SOCKET = _P.formats("attach_socket")
+ATTACH_DEVICE = _P.formats("attach_device")
+DETACH_NETWORK = _P.formats("detach_network")
+DETACH_WALL = _P.formats("detach_wall")
+DETACH_SOCKET = _P.formats("detach_socket")
+DETACH_DEVICE = _P.formats("detach_device")
 
-OOS_CHAT = (
-    "tell me a joke", "sing me a song", "what's your name", "how are you today",
-    "how old are you", "who made you", "are you a robot", "do you like music", "good morning",
-    "good night robot", "thanks a lot", "thank you so much", "nice job", "you are great",
-    "hello there", "hi robot, how's it going", "what do you think about love", "are you happy",
-    "do you dream", "tell me a story about {c}", "let's talk about {c}",
-    "what's your favourite colour", "do you have any friends", "I'm bored", "I had a long day",
-    "good evening", "see you later", "never mind", "forget it", "nothing, thanks",
-    "that's all for now", "I was just talking to myself", "say something funny", "can you dance",
-    "what languages do you speak", "do you like {c}",
-)  # fmt: skip
-OOS_QUESTION = (
-    "what's {a} plus {b}", "what is {a} times {b}", "how much is {a} minus {b}",
-    "what's the weather like in {c}", "what time is it in {c}", "who is the president of {k}",
-    "what is the capital of {k}", "how far is {c} from here", "translate hello into {l}",
-    "what's the meaning of life", "what day is it today", "how many people live in {c}",
-    "what's the square root of {a}", "who won the football match yesterday",
-    "what's on tv tonight", "how do you spell {w}", "what does {w} mean",
-    "is it going to rain tomorrow", "how tall is mount everest", "what's the population of {k}",
-    "how many days until christmas", "who wrote the odyssey", "what is {a} divided by {b}",
-)  # fmt: skip
-OOS_IMPOSSIBLE = (
-    "fly to the moon", "fly me to {c}", "jump over the house", "swim across the ocean",
-    "drive me to {c}", "teleport to {c}", "lift the whole house", "become invisible",
-    "order a pizza", "book a table at a restaurant in {c}", "send an email to {n}",
-    "call {n} on the phone", "buy a new {w} online", "pay the electricity bill",
-    "do my homework", "paint {r} blue", "repair the roof", "build me a house",
-    "climb up to the roof", "cook me a three course dinner", "walk the dog",
-    "vacuum the whole house", "mow the lawn", "knit me a sweater",
-    "go to {c} and buy some souvenirs", "water the plants on mars", "win the lottery for me",
-    "read my mind", "travel back in time", "make it stop raining",
-)  # fmt: skip
-OOS_STATEMENT = (
-    "{O} {be} very {adj}", "I bought {o} yesterday", "{o} was a gift from my {rel}",
-    "I love {r}", "{r} looks nice today", "I think {o} {be} too old", "don't touch {o}",
-    "please don't open {op}", "no need to bring {o}", "leave {o} where {they}",
-    "forget about {o}", "I'm going to {r}", "I already turned off {dev}", "I closed {op} myself",
-    "thanks for bringing {o}", "my {rel} is coming for dinner", "I'll clean {r} later",
-    "don't bother with {dev}", "never mind {o}", "you don't need to go to {r}",
-    "I don't need {o} anymore", "did you know {o} cost {a} euros",
-    "{dev} has been broken for weeks", "I'll get {o} myself", "I like the colour of {o}",
-    "I'm in {r}",
-)  # fmt: skip
+OOS_CHAT = _P.formats("oos_chat")
+OOS_QUESTION = _P.formats("oos_question")
+OOS_IMPOSSIBLE = _P.formats("oos_impossible")
+OOS_STATEMENT = _P.formats("oos_statement")
 
-_PREFIXES: tuple[tuple[str, float], ...] = (
-    ("", 38), ("please ", 10), ("could you ", 6), ("can you ", 6), ("could you please ", 3),
-    ("can you please ", 2), ("would you ", 2), ("would you please ", 2), ("will you ", 1),
-    ("i need you to ", 2), ("i want you to ", 2), ("i'd like you to ", 2),
-    ("i would like you to ", 1), ("you should ", 1), ("you need to ", 1), ("now ", 1),
-    ("ok ", 1), ("quickly ", 1), ("do me a favour and ", 1), ("try to ", 1), ("go and ", 2),
-    ("please go and ", 1), ("can you go and ", 1), ("i'd appreciate it if you could ", 0.5),
-    ("if you can, ", 0.5), ("right, ", 0.5), ("so ", 0.5),
-)  # fmt: skip
-_VOCATIVES: tuple[tuple[str, float], ...] = (
-    ("robot ", 4), ("hey robot ", 3), ("ok robot ", 1), ("hey ", 1), ("{name} ", 2),
-    ("excuse me robot, ", 1), ("hi robot ", 1), ("robot, ", 1), ("hey {name}, ", 1),
-)  # fmt: skip
-_SUFFIXES: tuple[tuple[str, float], ...] = (
-    ("", 55), (" please", 13), (" thanks", 3), (" thank you", 3), (" now", 3), (" right now", 2),
-    (" for me", 4), (" when you get a chance", 1), (" if you can", 1), (" as soon as possible", 1),
-    (" quickly", 1), (", thanks", 1), (" please, thank you", 1), (" straight away", 1),
-)  # fmt: skip
-_SHORT_SUFFIXES: tuple[tuple[str, float], ...] = (
-    ("", 70), (" please", 15), (" now", 5), (" right now", 3), (", thanks", 3),
-)  # fmt: skip
-_CONJUNCTIONS = (" and ", " and ", " and then ", ", then ", " then ", ", and then ",
-                 " and after that ", ", after that ")  # fmt: skip
+_PREFIXES: tuple[tuple[str, float], ...] = _P.weighted("prefixes")
+_VOCATIVES: tuple[tuple[str, float], ...] = _P.weighted("vocatives")
+_SUFFIXES: tuple[tuple[str, float], ...] = _P.weighted("suffixes")
+_SHORT_SUFFIXES: tuple[tuple[str, float], ...] = _P.weighted("short_suffixes")
+_CONJUNCTIONS = _P.words("conjunctions")
 _QUESTION = re.compile(
     r"^(?:(?:could|can|would|will|may) (?:you|i)\b|(?:where|what|who|how|when|any idea)\b"
     r"|(?:have|do|did) you\b|(?:is|are) (?:it|the|my|there|you)\b)"
