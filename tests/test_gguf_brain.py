@@ -38,7 +38,7 @@ def test_output_always_parses_into_valid_calls(gguf: GGUFBrain, lamp_toolset: To
         for call in d.calls:
             if "name" in call.args:
                 assert call.args["name"] in vocab["name"]
-        assert d.tokens.completion > 0
+        assert d.tokens.completion > 0 or d.raw == "none"  # the relevance gate: no model run
 
 
 def test_static_prefix_is_evaluated_once(gguf: GGUFBrain, lamp_toolset: Toolset) -> None:

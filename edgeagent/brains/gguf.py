@@ -8,6 +8,13 @@
   chosen token's probability renormalised over the allowed tokens, ``q_i``; the decision's
   confidence is the weakest of them, ``min_i q_i`` (1.0 when the grammar forced every token).
   A confident decision is one where no choice (tool, entity, value, number of calls) was close.
+- Zero-shot (a model not distilled on the toolset): the tools are first ranked by relevance
+  to the request (``retrieval.py``); when no tool is likely relevant the brain answers with
+  no call without running the model, otherwise the prompt and the grammar hold only the best
+  few tools, open values are drawn from the request's words and numbers, and the confidence
+  also weighs the probability that a tool applies at all (``zero_shot.py``).
+- Every number stays within its schema's bounds (the grammar; a fraction past a bound is
+  pulled back onto it), every ``Literal`` is one of its choices.
 """
 
 from __future__ import annotations
@@ -18,12 +25,14 @@ import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from edgeagent.assets import resolve_model_path
 from edgeagent.brains.base import BaseBrain, Proposal
-from edgeagent.brains.grammar import GrammarBuilder
+from edgeagent.brains.grammar import GrammarBuilder, OpenValues
 from edgeagent.brains.prompt import PromptBuilder
+from edgeagent.brains.retrieval import Scorer
+from edgeagent.brains.zero_shot import ZeroShot, clamp_calls
 from edgeagent.callformat import parse_calls
 from edgeagent.datamodel import Observation, TokenUsage
 from edgeagent.errors import BrainError, BrainOutputError, ConfigError, MissingDependencyError
@@ -56,6 +65,13 @@ class GGUFBrain(BaseBrain):
             (True: ``$EDGEAGENT_CACHE`` or the user cache dir; False: never saved).
         adapter: a llama.cpp LoRA adapter GGUF applied to the model (e.g. a distilled student
             made by ``edgeagent distill --lora``); its ``edgeagent.prompt`` key picks the prompt.
+        zero_shot: rank tools, gate on relevance and draw open values from the request
+            (see ``zero_shot.py``); None: when the model is not a distilled student (its
+            prompt style is not ``compact``).
+        retrieval: the tool scorer for zero-shot decisions: ``auto`` (``hybrid`` when the
+            ``encoder`` extra is installed, else lexical), ``lexical``, ``embedding``,
+            ``hybrid`` (both added) or a :class:`~edgeagent.brains.retrieval.Scorer`.
+        max_tools: most tools a zero-shot prompt and grammar hold.
     """
 
     def __init__(
@@ -72,6 +88,9 @@ class GGUFBrain(BaseBrain):
         state_cache: str | Path | bool = True,
         adapter: str | Path | None = None,
         verbose: bool = False,
+        zero_shot: bool | None = None,
+        retrieval: Literal["auto", "lexical", "embedding", "hybrid"] | Scorer = "auto",
+        max_tools: int = 2,
     ) -> None:
         self.model_path = resolve_model_path(model_path)
         self.adapter = Path(adapter) if adapter is not None else None
@@ -92,6 +111,8 @@ class GGUFBrain(BaseBrain):
         self._prefix_tokens: list[int] = []
         self._prefix_key: str | None = None
         self._grammar: GrammarBuilder | None = None
+        self._zero_shot_option = zero_shot
+        self._zs = ZeroShot(retrieval, max_tools=max_tools)
         self.last_timings: dict[str, float] = {}
         self.last_trace: DecodeTrace | None = None
 
@@ -137,7 +158,15 @@ class GGUFBrain(BaseBrain):
                 bos_token=_token_text(self._llama, self._llama.token_bos()),
                 eos_token=_token_text(self._llama, self._llama.token_eos()),
                 compact=style == "compact",
+                describe_params=style != "compact" and self._zero_shot_option is not False,
             )
+
+    @property
+    def zero_shot(self) -> bool:
+        """Whether decisions take the zero-shot path (loads the model when not set)."""
+        if self._zero_shot_option is not None:
+            return self._zero_shot_option
+        return not self.prompt.compact
 
     def parameter_counts(self) -> tuple[int, int]:
         """(parameters, parameters) of the model as llama.cpp loaded it (a GGUF holds no
@@ -158,8 +187,12 @@ class GGUFBrain(BaseBrain):
         self._prefix_key = None
 
     def warm_up(self, toolset: Toolset) -> None:
-        """Load the model and evaluate the toolset's static prompt now, not on first use."""
+        """Load the model and evaluate the toolset's static prompt now, not on first use (on
+        the zero-shot path: load the tool scorer and score the toolset's tools instead)."""
         probe = Observation(utterance="-")
+        if self.zero_shot and not toolset.worlds:
+            self._zs.plan(probe, toolset)  # the prompt depends on the request: nothing to cache
+            return
         self._ensure_prefix(self.prompt.parts(toolset, probe).prefix, {})
 
     @property
@@ -170,9 +203,34 @@ class GGUFBrain(BaseBrain):
 
     # -- deciding --------------------------------------------------------------------------
     def propose(self, observation: Observation, toolset: Toolset) -> Proposal:
+        if not self.zero_shot:
+            return self._generate(observation, toolset, "free")
+        t = time.perf_counter()
+        plan = self._zs.plan(observation, toolset)
+        retrieval_ms = (time.perf_counter() - t) * 1000
+        if plan.toolset is None:  # no tool is likely to apply: no need to ask the model
+            self.last_timings = {"retrieval_ms": retrieval_ms}
+            return Proposal(calls=(), confidence=plan.no_call_confidence, raw="none")
+        # a toolset with a world (a home, a robot) comes back every decision: its full prompt
+        # stays in the KV cache and only the grammar narrows; a function set (BFCL's, a new
+        # one per case) gets a prompt of the retrieved tools only
+        shown = toolset if toolset.worlds else plan.toolset
+        proposal = self._generate(observation, plan.toolset, "request", prompt_toolset=shown)
+        self.last_timings["retrieval_ms"] = retrieval_ms
+        return proposal.model_copy(
+            update={"confidence": plan.confidence(proposal.confidence, bool(proposal.calls))}
+        )
+
+    def _generate(
+        self,
+        observation: Observation,
+        toolset: Toolset,
+        open_values: OpenValues,
+        prompt_toolset: Toolset | None = None,
+    ) -> Proposal:
         llama = self.llama
         timings: dict[str, float] = {}
-        parts = self.prompt.parts(toolset, observation)
+        parts = self.prompt.parts(prompt_toolset or toolset, observation)
         prompt_tokens = self._ensure_prefix(parts.prefix, timings)
         suffix = llama.tokenize(parts.suffix.encode(), add_bos=False, special=True)
         if len(self._prefix_tokens) + len(suffix) + self.max_tokens > self.n_ctx:
@@ -182,7 +240,7 @@ class GGUFBrain(BaseBrain):
         llama.eval(suffix)
         timings["suffix_eval_ms"] = (time.perf_counter() - t) * 1000
         timings["suffix_tokens"] = len(suffix)
-        grammar = self._grammar_builder(toolset).build(observation)
+        grammar = self._grammar_builder(toolset, open_values).build(observation)
         result = self._decoder.generate(grammar, self.max_tokens)
         timings.update(result.timings)
         timings["output_tokens"] = len(result.tokens)
@@ -190,7 +248,7 @@ class GGUFBrain(BaseBrain):
         self.last_trace = DecodeTrace(suffix=list(suffix), batches=result.batches)
         if not result.finished:
             raise BrainOutputError("output did not finish within max_tokens", raw=result.text)
-        calls = parse_calls(result.text)
+        calls = clamp_calls(parse_calls(result.text), toolset)
         confidence = min(result.choice_probs, default=1.0)
         return Proposal(
             calls=tuple(calls),
@@ -213,17 +271,26 @@ class GGUFBrain(BaseBrain):
             raise BrainError(
                 f"the static prompt ({len(tokens)} tokens) does not fit n_ctx={self.n_ctx}"
             )
+        shared = _common_length(self._prefix_tokens, tokens) if self._prefix_tokens else 0
         self._prefix_key = None
         t = time.perf_counter()
         path = self._state_path(tokens)
         evaluated = 0
-        if path is not None and path.is_file() and self._load_state(path, tokens):
+        if shared < len(tokens) // 2 and path is not None and path.is_file():
+            loaded = self._load_state(path, tokens)
+        else:
+            loaded = False
+        if loaded:
             timings["prefix_load_ms"] = (time.perf_counter() - t) * 1000
         else:
-            llama.n_tokens = 0
-            llama.eval(tokens)
-            evaluated = len(tokens)
+            # keep the KV of the head this prefix shares with the last one (the instructions,
+            # when only the tools differ, as between BFCL cases) and evaluate the rest
+            shared = min(shared, len(tokens) - 1)
+            llama.n_tokens = shared
+            llama.eval(tokens[shared:])
+            evaluated = len(tokens) - shared
             timings["prefix_eval_ms"] = (time.perf_counter() - t) * 1000
+            timings["prefix_reused_tokens"] = shared
             if path is not None:
                 self._save_state(path, tokens)
         self._prefix_tokens = tokens
@@ -278,10 +345,27 @@ class GGUFBrain(BaseBrain):
             os.utime(path)  # recently used: pruned last
         return True
 
-    def _grammar_builder(self, toolset: Toolset) -> GrammarBuilder:
-        if self._grammar is None or self._grammar.toolset is not toolset:
-            self._grammar = GrammarBuilder(toolset, max_calls=self.max_calls)
-        return self._grammar
+    def _grammar_builder(self, toolset: Toolset, open_values: OpenValues) -> GrammarBuilder:
+        g = self._grammar
+        if g is None or g.toolset is not toolset or g.open_values != open_values:
+            g = GrammarBuilder(
+                toolset,
+                max_calls=self.max_calls if open_values == "free" else self._zs.max_calls,
+                open_values=open_values,
+                allow_none=open_values == "free",  # zero-shot: the relevance gate said call
+            )
+            self._grammar = g
+        return g
+
+
+def _common_length(a: list[int], b: list[int]) -> int:
+    """Length of the longest common head of two token lists."""
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
 
 
 def state_cache_limit_bytes() -> int:

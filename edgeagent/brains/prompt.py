@@ -13,7 +13,7 @@ from typing import Any
 
 from edgeagent.callformat import NONE, render_calls
 from edgeagent.datamodel import Observation
-from edgeagent.tool import Tool
+from edgeagent.tool import Param, Tool
 from edgeagent.toolset import Toolset
 
 _MARK = "\x00USER\x00"
@@ -28,6 +28,26 @@ INSTRUCTIONS = (
 def tool_signature(tool: Tool) -> str:
     params = ",".join(p.name + ("" if p.required else "?") for p in tool.params)
     return f"{tool.name}({params}): {tool.description}"
+
+
+def _param_line(p: Param) -> str:
+    """``  name (integer 1..10, optional): what it is`` for one parameter."""
+    kind = f"list of {p.type}" if p.is_list else p.type
+    if p.choices:
+        kind += " one of " + "|".join(p.choices[:12])
+    if p.minimum is not None or p.maximum is not None:
+        lo = "" if p.minimum is None else f"{p.minimum:g}"
+        hi = "" if p.maximum is None else f"{p.maximum:g}"
+        kind += f" {lo}..{hi}"
+    if not p.required:
+        kind += ", optional"
+    text = f"  {p.name} ({kind})"
+    return text + (f": {p.description}" if p.description else "")
+
+
+def tool_description(tool: Tool) -> str:
+    """The signature line and one line per parameter (type, choices, bounds, description)."""
+    return "\n".join([tool_signature(tool), *(_param_line(p) for p in tool.params)])
 
 
 def render_context(context: Mapping[str, Any]) -> str:
@@ -55,6 +75,8 @@ class PromptBuilder:
 
     ``compact`` is for models distilled on a toolset: the system text only names the worlds
     (no instructions, tool list or examples), so prompts are short and cheap to evaluate.
+    ``describe_params`` lists each parameter's type, choices, bounds and description under
+    its tool (for a model that reads the tools for the first time).
     """
 
     def __init__(
@@ -67,6 +89,7 @@ class PromptBuilder:
         include_world: bool = True,
         include_examples: bool = True,
         compact: bool = False,
+        describe_params: bool = False,
     ) -> None:
         self.chat_template = chat_template
         self.bos_token = bos_token
@@ -75,13 +98,15 @@ class PromptBuilder:
         self.include_world = include_world
         self.include_examples = include_examples and not compact
         self.compact = compact
+        self.describe_params = describe_params and not compact
         self._wrapped: tuple[tuple[str, tuple[tuple[str, str], ...]], tuple[str, str]] | None = None
 
     def system_text(self, toolset: Toolset) -> str:
         if self.compact:  # a model trained on this toolset needs only to know which one
             return "edgeagent " + " ".join(sorted({w.name for w in toolset.worlds}) or ["tools"])
         lines = [INSTRUCTIONS, "Tools:"]
-        lines += [tool_signature(t) for t in toolset]
+        describe = tool_description if self.describe_params else tool_signature
+        lines += [describe(t) for t in toolset]
         world = toolset.describe_worlds().strip() if self.include_world else ""
         if world:
             lines += ["World:", world]
