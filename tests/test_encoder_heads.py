@@ -279,3 +279,30 @@ def test_spelled_numbers_parse_back() -> None:
     for n in (0, 7, 19, 20, 45, 100, 305, 999):
         assert parse_number(number_words(n)) == n
         assert parse_number(number_words(n, hyphen=True)) == n
+
+
+def test_held_out_families_never_take_a_tools_last_family() -> None:
+    """A family goes to calibration or test only while every tool it calls keeps another
+    family in training; the shares still count all families."""
+    from edgeagent.students.encoder.calibrate import Bands
+
+    tools_of = {f"water-{i}": {"water"} for i in range(3)}
+    tools_of |= {"fan": {"fan"}, "vent": {"vent"}, "lights": {"lights"}, "nothing": {""}}
+    tools_of |= {f"read-{i}": {"read"} for i in range(2)}
+    bands = Bands.fit(
+        tools_of, [], families=0.3, test_families=0.2, names=0.0, test_names=0.0,
+        tools_of=tools_of,
+    )  # fmt: skip
+    placed = {f: bands.family(f) for f in tools_of}
+    for tool in {"water", "fan", "vent", "lights", "", "read"}:
+        trained = [f for f, band in placed.items() if band == "train" and tool in tools_of[f]]
+        assert trained, (tool, placed)
+    held = [f for f, band in placed.items() if band != "train"]
+    assert len(held) == 3  # ceil(0.3 * 10) + ceil(0.2 * 10) = 5 wanted, 3 can go
+    assert {"fan", "vent", "lights", "nothing"} <= set(bands.kept) | {
+        f for f, band in placed.items() if band == "train"
+    }
+    unprotected = Bands.fit(
+        tools_of, [], families=0.3, test_families=0.2, names=0.0, test_names=0.0
+    )
+    assert sum(unprotected.family(f) != "train" for f in tools_of) == 5

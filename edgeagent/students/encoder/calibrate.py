@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -76,6 +76,7 @@ class Bands(BaseModel):
 
     families: tuple[float, float] = (0.0, 0.0)
     names: tuple[float, float] = (0.0, 0.0)
+    kept: tuple[str, ...] = ()  # families below a cut that stay in training (see ``fit``)
 
     @classmethod
     def fit(
@@ -87,16 +88,49 @@ class Bands(BaseModel):
         test_families: float,
         names: float,
         test_names: float,
+        tools_of: Mapping[str, set[str]] | None = None,
     ) -> Bands:
         """Cuts that put (rounding up) ``families`` of the families in calibration and
         ``test_families`` in test, the same for names: exact shares even for a toolkit with
-        a dozen families, where a fixed hash threshold would be lumpy."""
+        a dozen families, where a fixed hash threshold would be lumpy.
+
+        ``tools_of`` (family -> the call patterns it teaches, see :func:`call_patterns`)
+        protects what the student must learn: a family is held out only while every pattern
+        it teaches keeps another family in training (a toolkit with one phrasing family for
+        a tool would otherwise never train that tool); the families it keeps are ``kept``."""
+        keys = sorted(set(family_keys), key=lambda k: share_of("family:" + k))
+        eligible, kept = keys, []
+        if tools_of is not None:
+            left: dict[str, int] = {}
+            for k in keys:
+                for tool in tools_of.get(k, set()):
+                    left[tool] = left.get(tool, 0) + 1
+            wanted = math.ceil(families * len(keys)) + math.ceil(test_families * len(keys))
+            eligible = []
+            for k in keys:
+                if len(eligible) >= wanted:
+                    break
+                if all(left[t] > 1 for t in tools_of.get(k, set())):
+                    eligible.append(k)
+                    for t in tools_of.get(k, set()):
+                        left[t] -= 1
+                else:
+                    kept.append(k)
+            eligible += [k for k in keys if k not in eligible and k not in kept]
+        n = len(keys)  # the shares are of all families, counted over those that may go
         return cls(
-            families=_cuts(["family:" + k for k in family_keys], families, test_families),
+            families=_cuts(
+                ["family:" + k for k in eligible],
+                families * n / max(len(eligible), 1),
+                test_families * n / max(len(eligible), 1),
+            ),
             names=_cuts(["name:" + v for v in name_values], names, test_names),
+            kept=tuple(kept),
         )
 
     def family(self, key: str) -> str:
+        if key in self.kept:
+            return "train"
         return _band(share_of("family:" + key), self.families)
 
     def name(self, value: str) -> str:
@@ -134,6 +168,36 @@ def _band(x: float, cuts: tuple[float, float]) -> str:
     return "train"
 
 
+def call_patterns(cases: Sequence[Case]) -> dict[str, set[str]]:
+    """Per phrasing family, the call patterns its requests teach: the tool, its argument
+    names, and the values an argument always has in the family (``set_fan(speed=off)`` is
+    another pattern than ``set_fan(speed)``); ``""`` for no call."""
+    values: dict[tuple[str, str, str], set[str]] = {}
+    calls: dict[str, set[tuple[str, str]]] = {}
+    for c in cases:
+        if c.family is None:
+            continue
+        found = calls.setdefault(c.family, set())
+        for e in c.expected:
+            shape = f"{e.tool}({','.join(sorted(e.args))})"
+            found.add((shape, e.tool))
+            for name, v in e.args.items():
+                values.setdefault((c.family, shape, name), set()).add(str(v))
+        if not c.expected:
+            found.add(("", ""))
+    out: dict[str, set[str]] = {}
+    for family, shapes in calls.items():
+        out[family] = set()
+        for shape, _tool in shapes:
+            fixed = sorted(
+                f"{name}={next(iter(vs))}"
+                for (f, sh, name), vs in values.items()
+                if f == family and sh == shape and len(vs) == 1
+            )
+            out[family].add(shape + (f"[{','.join(fixed)}]" if fixed else ""))
+    return out
+
+
 def split(
     cases: Sequence[Case],
     toolset: Toolset,
@@ -154,13 +218,15 @@ def split(
 
     rng = random.Random(seed)
     entity = entity_values(cases, toolset)
+    tools_of = call_patterns(cases)
     bands = Bands.fit(
-        {c.family for c in cases if c.family is not None},
+        tools_of,
         entity,
         families=families,
         test_families=test_families,
         names=names,
         test_names=test_names,
+        tools_of=tools_of,
     )
     out: dict[str, list[Case]] = {"train": [], "calibration": [], "test": []}
     for c in cases:

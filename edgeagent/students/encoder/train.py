@@ -78,14 +78,14 @@ class EncoderTrainConfig(Schedule):
         default=0.1, ge=0, lt=1, description="entity names held aside to calibrate on"
     )
     test_families: float = Field(
-        default=0.1,
+        default=0.0,
         ge=0,
         lt=1,
         description="phrasing families kept out of training and"
-        " calibration, to measure generalisation",
+        " calibration, to measure generalisation (a measurement, off by default)",
     )
     test_names: float = Field(
-        default=0.05, ge=0, lt=1, description="entity names kept out of training and calibration"
+        default=0.0, ge=0, lt=1, description="entity names kept out of training and calibration"
     )
     unfamiliarity: Literal["auto", "knn", "mahalanobis", "energy", "none"] = Field(
         default="auto", description="the unfamiliarity measure (auto: the best held aside)"
