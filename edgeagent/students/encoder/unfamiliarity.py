@@ -104,7 +104,11 @@ def raw_scores(
         z = tool_logits - tool_logits.max(axis=1, keepdims=True)
         return -(np.log(np.exp(z).sum(axis=1)) + tool_logits.max(axis=1))
     if model.method == "knn":
-        sims = _normalise(pooled) @ model.bank.T
+        query = _normalise(pooled).astype(model.bank.dtype)  # no float64 copy of the bank
+        # One request: einsum's own loop (a multi-threaded BLAS spins beside llama.cpp).
+        sims = (
+            np.einsum("ij,kj->ik", query, model.bank) if len(query) <= 4 else query @ model.bank.T
+        )
         k = min(model.k + int(exclude_self), sims.shape[1])
         top = -np.partition(-sims, k - 1, axis=1)[:, :k]
         top = np.sort(top, axis=1)[:, ::-1]
