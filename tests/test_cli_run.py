@@ -35,7 +35,7 @@ def test_run_calls_hass_turn_on_and_ignores_out_of_scope(
     result = CliRunner().invoke(app, ["run", "--input", str(requests), "--json"])
     assert result.exit_code == 0, result.output
     on, elsewhere = _steps(result.stdout)
-    assert on["decision"]["brain"] == "encoder:encoder-int8"  # type: ignore[index]
+    assert on["decision"]["brain"] == "encoder:encoder-q8_0"  # type: ignore[index]
     assert [c["tool"] for c in on["decision"]["calls"]] == ["HassTurnOn"]  # type: ignore[index]
     assert all(r["ok"] for r in on["results"])  # type: ignore[union-attr]
     assert elsewhere["changes"] == {} and elsewhere["results"] == []

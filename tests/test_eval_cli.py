@@ -97,7 +97,7 @@ def test_eval_with_the_default_brain(data_dir: Path, tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     results = json.loads((out / "results.json").read_text())
-    assert results["cases"] == 3 and results["brain"] == "encoder:encoder-int8"
+    assert results["cases"] == 3 and results["brain"] == "encoder:encoder-q8_0"
     assert results["cloud_accuracy"] > 0.5  # the replayed labels validate in the robot world
     assert len((out / "records.jsonl").read_text().splitlines()) == 3
 

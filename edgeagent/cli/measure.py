@@ -242,7 +242,7 @@ def _print_eval(r: dict[str, Any], out_dir: Path) -> None:
             f" {pct(fc.get('local'))} / routed {pct(fc.get('routed'))}"
         )
     unfamiliar = (r.get("signals") or {}).get("unfamiliarity")
-    if unfamiliar:
+    if unfamiliar and unfamiliar.get("auroc") is not None:  # None: all right or all wrong
         line += f" · AUROC of unfamiliarity {unfamiliar['auroc']:.3f}"
     console.print(line)
     console.print(f"results, report and plots in [bold]{out_dir}[/]")
