@@ -63,4 +63,5 @@ def test_shipped_students_are_named_by_their_folder() -> None:
         "embeddings.npz",
         "heads.npz",
         "tokenizer.json",
+        "unfamiliarity.npz",
     }

@@ -169,6 +169,6 @@ def test_the_kind_describes_both_forms() -> None:
     plugin: Any = student_kind("encoder")
     exported = plugin.describe(bundled("encoder"))
     assert exported["runtime"] == "llama.cpp" and exported["weights"] == "q8_0"
-    assert 20 < exported["size_mb"] < 25
+    assert 20 < exported["size_mb"] < 27  # with the unfamiliarity bank (int8, 1.5 MB)
     torch_form = plugin.describe(bundled("encoder-torch"))
-    assert torch_form["runtime"] == "torch" and torch_form["size_mb"] < 4
+    assert torch_form["runtime"] == "torch" and torch_form["size_mb"] < 5

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 
@@ -50,15 +50,15 @@ class Unfamiliarity:
 
     # -- files ---------------------------------------------------------------------------------
     def save(self, path: str | Path) -> None:
-        np.savez_compressed(
-            path,
-            method=np.array(self.method),
-            quantiles=self.quantiles.astype(np.float32),
-            bank=self.bank.astype(np.float16),
-            k=np.array(self.k),
-            means=self.means.astype(np.float32),
-            precision=self.precision.astype(np.float32),
-        )
+        arrays: dict[str, Any] = {
+            "method": np.array(self.method),
+            "quantiles": self.quantiles.astype(np.float32),
+            **_int8_rows(self.bank),
+            "k": np.array(self.k),
+            "means": self.means.astype(np.float32),
+            "precision": self.precision.astype(np.float32),
+        }
+        np.savez_compressed(path, **arrays)
 
     @classmethod
     def load(cls, path: str | Path) -> Unfamiliarity:
@@ -66,11 +66,29 @@ class Unfamiliarity:
             return cls(
                 method=str(data["method"]),  # type: ignore[arg-type]
                 quantiles=data["quantiles"].astype(np.float64),
-                bank=data["bank"].astype(np.float32),
+                bank=_float_rows(data),
                 k=int(data["k"]),
                 means=data["means"].astype(np.float32),
                 precision=data["precision"].astype(np.float32),
             )
+
+
+def _int8_rows(bank: np.ndarray) -> dict[str, np.ndarray]:
+    """The bank as int8 rows with one scale per row (a quarter of float32's bytes; its rows
+    are unit vectors, so the rounding moves a cosine by ~1e-3)."""
+    scale = np.abs(bank).max(axis=1, keepdims=True) / 127.0 if bank.size else np.ones((0, 1))
+    scale = np.where(scale > 0, scale, 1.0)
+    return {
+        "bank": np.round(bank / scale).astype(np.int8),
+        "bank_scale": scale.astype(np.float32),
+    }
+
+
+def _float_rows(data: Any) -> np.ndarray:
+    bank = data["bank"].astype(np.float32)
+    if "bank_scale" in data:  # int8 rows (older files hold float16)
+        bank = bank * data["bank_scale"]
+    return bank.astype(np.float32)
 
 
 def to_unit(raw: float, quantiles: np.ndarray) -> float:
