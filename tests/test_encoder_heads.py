@@ -291,7 +291,7 @@ def test_held_out_families_never_take_a_tools_last_family() -> None:
     tools_of |= {f"read-{i}": {"read"} for i in range(2)}
     bands = Bands.fit(
         tools_of, [], families=0.3, test_families=0.2, names=0.0, test_names=0.0,
-        tools_of=tools_of,
+        patterns_of=tools_of,
     )  # fmt: skip
     placed = {f: bands.family(f) for f in tools_of}
     for tool in {"water", "fan", "vent", "lights", "", "read"}:

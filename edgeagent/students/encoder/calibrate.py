@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -47,7 +48,6 @@ def entity_values(cases: Sequence[Case], toolset: Toolset, rare: float = 0.01) -
     """The entity-like values the cases use (device names, objects, lists: not domains,
     device classes or states) that at most ``rare`` of the cases name, lower-cased: the names
     that may be held out (holding out the kitchen would hold out a tenth of a home)."""
-    from collections import Counter
 
     entity_params = {
         p.name
@@ -88,35 +88,22 @@ class Bands(BaseModel):
         test_families: float,
         names: float,
         test_names: float,
-        tools_of: Mapping[str, set[str]] | None = None,
+        patterns_of: Mapping[str, set[str]] | None = None,
     ) -> Bands:
         """Cuts that put (rounding up) ``families`` of the families in calibration and
         ``test_families`` in test, the same for names: exact shares even for a toolkit with
         a dozen families, where a fixed hash threshold would be lumpy.
 
-        ``tools_of`` (family -> the call patterns it teaches, see :func:`call_patterns`)
+        ``patterns_of`` (family -> the call patterns it teaches, see :func:`call_patterns`)
         protects what the student must learn: a family is held out only while every pattern
         it teaches keeps another family in training (a toolkit with one phrasing family for
         a tool would otherwise never train that tool); the families it keeps are ``kept``."""
         keys = sorted(set(family_keys), key=lambda k: share_of("family:" + k))
-        eligible, kept = keys, []
-        if tools_of is not None:
-            left: dict[str, int] = {}
-            for k in keys:
-                for tool in tools_of.get(k, set()):
-                    left[tool] = left.get(tool, 0) + 1
+        kept: list[str] = []
+        if patterns_of is not None:
             wanted = math.ceil(families * len(keys)) + math.ceil(test_families * len(keys))
-            eligible = []
-            for k in keys:
-                if len(eligible) >= wanted:
-                    break
-                if all(left[t] > 1 for t in tools_of.get(k, set())):
-                    eligible.append(k)
-                    for t in tools_of.get(k, set()):
-                        left[t] -= 1
-                else:
-                    kept.append(k)
-            eligible += [k for k in keys if k not in eligible and k not in kept]
+            kept = _kept_back(keys, patterns_of, wanted)
+        eligible = [k for k in keys if k not in set(kept)]
         n = len(keys)  # the shares are of all families, counted over those that may go
         return cls(
             families=_cuts(
@@ -147,6 +134,23 @@ class Bands(BaseModel):
         return "train"
 
 
+def _kept_back(keys: Sequence[str], patterns_of: Mapping[str, set[str]], wanted: int) -> list[str]:
+    """The families, taken in ``keys``' (hash) order until ``wanted`` can be held out, that
+    must stay in training: holding one out would leave a call pattern with no family."""
+    left = Counter(p for k in keys for p in patterns_of.get(k, set()))
+    going, kept = 0, []
+    for k in keys:
+        if going >= wanted:
+            break
+        patterns = patterns_of.get(k, set())
+        if all(left[p] > 1 for p in patterns):
+            going += 1
+            left.subtract(patterns)
+        else:
+            kept.append(k)
+    return kept
+
+
 def _cuts(keys: Iterable[str], first: float, second: float) -> tuple[float, float]:
     shares = sorted({share_of(k) for k in keys})
     if not shares:
@@ -172,28 +176,23 @@ def call_patterns(cases: Sequence[Case]) -> dict[str, set[str]]:
     """Per phrasing family, the call patterns its requests teach: the tool, its argument
     names, and the values an argument always has in the family (``set_fan(speed=off)`` is
     another pattern than ``set_fan(speed)``); ``""`` for no call."""
-    values: dict[tuple[str, str, str], set[str]] = {}
-    calls: dict[str, set[tuple[str, str]]] = {}
+    # family -> call shape -> argument -> the values the family gives it
+    seen: dict[str, dict[str, dict[str, set[str]]]] = {}
     for c in cases:
         if c.family is None:
             continue
-        found = calls.setdefault(c.family, set())
-        for e in c.expected:
-            shape = f"{e.tool}({','.join(sorted(e.args))})"
-            found.add((shape, e.tool))
-            for name, v in e.args.items():
-                values.setdefault((c.family, shape, name), set()).add(str(v))
+        shapes = seen.setdefault(c.family, {})
         if not c.expected:
-            found.add(("", ""))
+            shapes.setdefault("", {})
+        for e in c.expected:
+            args = shapes.setdefault(f"{e.tool}({','.join(sorted(e.args))})", {})
+            for name, v in e.args.items():
+                args.setdefault(name, set()).add(str(v))
     out: dict[str, set[str]] = {}
-    for family, shapes in calls.items():
+    for family, shapes in seen.items():
         out[family] = set()
-        for shape, _tool in shapes:
-            fixed = sorted(
-                f"{name}={next(iter(vs))}"
-                for (f, sh, name), vs in values.items()
-                if f == family and sh == shape and len(vs) == 1
-            )
+        for shape, args in shapes.items():
+            fixed = sorted(f"{name}={next(iter(vs))}" for name, vs in args.items() if len(vs) == 1)
             out[family].add(shape + (f"[{','.join(fixed)}]" if fixed else ""))
     return out
 
@@ -218,15 +217,15 @@ def split(
 
     rng = random.Random(seed)
     entity = entity_values(cases, toolset)
-    tools_of = call_patterns(cases)
+    patterns_of = call_patterns(cases)
     bands = Bands.fit(
-        tools_of,
+        patterns_of,
         entity,
         families=families,
         test_families=test_families,
         names=names,
         test_names=test_names,
-        tools_of=tools_of,
+        patterns_of=patterns_of,
     )
     out: dict[str, list[Case]] = {"train": [], "calibration": [], "test": []}
     for c in cases:
