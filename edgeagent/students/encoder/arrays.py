@@ -3,7 +3,8 @@
 ``numpy.savez`` stamps each member with the current time, so the same arrays give different
 bytes; :func:`write_arrays` writes the same uncompressed ``.npz`` layout with a fixed
 timestamp and the names in sorted order, so re-exporting a student gives the same file.
-:func:`read_arrays` is ``numpy.load``.
+:func:`read_arrays` is ``numpy.load``. :func:`int8_rows` is the one int8 form of a matrix
+stored in numpy (one scale per row).
 """
 
 from __future__ import annotations
@@ -36,3 +37,11 @@ def read_arrays(path: str | Path) -> dict[str, np.ndarray]:
     """Every array of an ``.npz``, read into memory."""
     with np.load(Path(path), allow_pickle=False) as found:
         return {name: found[name] for name in found.files}
+
+
+def int8_rows(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``matrix`` as int8 rows with one fp32 scale per row (symmetric, [-127, 127]): row i is
+    ``rows[i] * scales[i]``."""
+    m = np.asarray(matrix, dtype=np.float32)
+    scales = np.maximum(np.abs(m).max(axis=1, initial=0.0) / 127.0, 1e-12).astype(np.float32)
+    return np.clip(np.round(m / scales[:, None]), -127, 127).astype(np.int8), scales

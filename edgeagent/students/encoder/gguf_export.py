@@ -28,6 +28,7 @@ import numpy as np
 
 from edgeagent.compress.gguf import gguf_module
 from edgeagent.errors import ConfigError
+from edgeagent.students.encoder.arrays import int8_rows
 
 SPECIAL_TOKENS = ("[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]")
 # HF BertModel names → llama.cpp's per-layer tensor names
@@ -89,9 +90,7 @@ def _pad_cols(state: dict[str, np.ndarray], name: str, cols: int) -> None:
 def input_embeddings(state: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
     """The arrays of ``embeddings.npz``: word rows as int8 with one scale per row
     (symmetric), and the segment rows (fp32)."""
-    words = np.asarray(state["embeddings.word_embeddings.weight"], dtype=np.float32)
-    scales = np.maximum(np.abs(words).max(axis=1) / 127.0, 1e-12).astype(np.float32)
-    q = np.clip(np.round(words / scales[:, None]), -127, 127).astype(np.int8)
+    q, scales = int8_rows(state["embeddings.word_embeddings.weight"])
     segments = np.asarray(state["embeddings.token_type_embeddings.weight"], dtype=np.float32)
     return {"words": q, "word_scales": scales, "segments": segments}
 

@@ -23,6 +23,8 @@ from typing import Any, Literal
 
 import numpy as np
 
+from edgeagent.students.encoder.arrays import int8_rows
+
 Method = Literal["knn", "mahalanobis", "energy"]
 METHODS: tuple[Method, ...] = ("knn", "mahalanobis", "energy")
 QUANTILES = 201
@@ -50,15 +52,19 @@ class Unfamiliarity:
 
     # -- files ---------------------------------------------------------------------------------
     def save(self, path: str | Path) -> None:
-        arrays: dict[str, Any] = {
-            "method": np.array(self.method),
-            "quantiles": self.quantiles.astype(np.float32),
-            **_int8_rows(self.bank),
-            "k": np.array(self.k),
-            "means": self.means.astype(np.float32),
-            "precision": self.precision.astype(np.float32),
-        }
-        np.savez_compressed(path, **arrays)
+        # the bank as int8 rows: a quarter of float32's bytes; its rows are unit vectors, so
+        # the rounding moves a cosine by ~1e-3
+        rows, scales = int8_rows(self.bank)
+        np.savez_compressed(
+            path,
+            method=np.array(self.method),
+            quantiles=self.quantiles.astype(np.float32),
+            bank=rows,
+            bank_scale=scales,
+            k=np.array(self.k),
+            means=self.means.astype(np.float32),
+            precision=self.precision.astype(np.float32),
+        )
 
     @classmethod
     def load(cls, path: str | Path) -> Unfamiliarity:
@@ -73,22 +79,11 @@ class Unfamiliarity:
             )
 
 
-def _int8_rows(bank: np.ndarray) -> dict[str, np.ndarray]:
-    """The bank as int8 rows with one scale per row (a quarter of float32's bytes; its rows
-    are unit vectors, so the rounding moves a cosine by ~1e-3)."""
-    scale = np.abs(bank).max(axis=1, keepdims=True) / 127.0 if bank.size else np.ones((0, 1))
-    scale = np.where(scale > 0, scale, 1.0)
-    return {
-        "bank": np.round(bank / scale).astype(np.int8),
-        "bank_scale": scale.astype(np.float32),
-    }
-
-
 def _float_rows(data: Any) -> np.ndarray:
     bank = data["bank"].astype(np.float32)
-    if "bank_scale" in data:  # int8 rows (older files hold float16)
-        bank = bank * data["bank_scale"]
-    return bank.astype(np.float32)
+    if "bank_scale" in data:  # int8 rows, a scale each (older files hold float16)
+        bank = bank * data["bank_scale"].reshape(-1, 1)
+    return bank
 
 
 def to_unit(raw: float, quantiles: np.ndarray) -> float:
