@@ -9,6 +9,7 @@ from __future__ import annotations
 import random
 import time
 from collections import Counter, defaultdict
+from itertools import pairwise
 
 import pytest
 
@@ -19,11 +20,12 @@ from edgeagent.policy import DeclarativePolicy, PolicyConfig
 from edgeagent.telemetry import Telemetry
 from edgeagent.testing import FunctionBrain
 from edgeagent.testing.lamps import lamp_toolset
-from edgeagent.testing.openai_server import FAULTS, RETRYABLE, Fault, FaultyOpenAI
+from edgeagent.testing.openai_server import FAULTS, RETRYABLE, Fault, FaultyOpenAI, Request
 
 DECISIONS = 520
 STORM = range(200, 230)  # every attempt fails: the breaker must open
 CALM = range(230, 300)  # every attempt answers: the breaker must close again
+CLIENT_TIMEOUT_S = 0.25  # the HTTP client gives up on a reply after this
 LAMP = ToolCall(tool="turn_off", args={"name": "Bedroom Lamp"})
 
 
@@ -65,7 +67,7 @@ def test_520_decisions_with_faults_injected_through_the_real_client() -> None:
         Telemetry(":memory:") as log,
     ):
         cloud = CloudBrain.from_settings(
-            CloudSettings(model="faulty", base_url=server.url, timeout_s=0.25)
+            CloudSettings(model="faulty", base_url=server.url, timeout_s=CLIENT_TIMEOUT_S)
         )
         local = FunctionBrain(lambda o, t: LAMP, confidence=0.3, name="local")
         brain = EscalatingBrain(local, cloud, policy=policy)
@@ -89,10 +91,19 @@ def test_520_decisions_with_faults_injected_through_the_real_client() -> None:
         assert log.count() == DECISIONS
 
     injected = Counter(r.fault for r in requests)
-    by_decision: dict[str, list[Fault]] = defaultdict(list)
+    by_decision: dict[str, list[Request]] = defaultdict(list)
     for r in sorted(requests, key=lambda r: (r.tag, r.attempt)):
-        by_decision[r.tag].append(r.fault)
-    retried = Counter(faults[i] for faults in by_decision.values() for i in range(len(faults) - 1))
+        by_decision[r.tag].append(r)
+    # A reply that a busy machine delivered after the attempt's timeout (the policy's or the
+    # HTTP client's, whichever is first) was, to the agent, a timeout (retrying it is right): a
+    # retry counts against the fault it got only when it came before anyone gave up on it.
+    give_up_s = min(policy.config.cloud_timeout_ms / 1000, CLIENT_TIMEOUT_S)
+    retried = Counter(
+        before.fault
+        for tries in by_decision.values()
+        for before, after in pairwise(tries)
+        if after.at - before.at < give_up_s
+    )
     print(
         f"\n{DECISIONS} decisions, {len(requests)} requests; faults injected: "
         f"{sum(n for f, n in injected.items() if f != 'ok')} {dict(injected)}; retried after: "
@@ -103,16 +114,12 @@ def test_520_decisions_with_faults_injected_through_the_real_client() -> None:
     # every decision ends within the deadline (a little scheduling slack on a busy machine)
     assert max(walls) <= deadline_s + 0.1, sorted(walls)[-5:]
     # only retryable errors are retried, and a Retry-After past the deadline is not waited for
-    # (an "ok" answer that a busy machine delivered after the client's timeout was, to the
-    # client, a timeout: retrying it is right)
-    faults_retried = {f for f in retried if f != "ok"}
-    assert all(RETRYABLE[f] and f != "rate_limit_long" for f in faults_retried), retried
+    assert all(RETRYABLE[f] and f != "rate_limit_long" for f in retried), retried
     assert retried["server_error"] and retried["reset"] and retried["rate_limit"]
-    for tag, faults in by_decision.items():
-        for i, fault in enumerate(faults[:-1]):
-            if fault == "rate_limit":  # the next attempt came after the Retry-After
-                times = [r.at for r in requests if r.tag == tag]
-                assert times[i + 1] - times[i] >= 0.045
+    for tries in by_decision.values():
+        for before, after in pairwise(tries):
+            if before.fault == "rate_limit":  # the next attempt came after the Retry-After
+                assert after.at - before.at >= 0.045
     # the breaker opened in the storm and closed once the cloud answered again
     storm, calm = [tiers[n] for n in STORM], [tiers[n] for n in CALM]
     assert outcomes["breaker_open"] > 0 and "cloud" not in storm[5:]
@@ -155,7 +162,8 @@ def test_a_hanging_cloud_does_not_pile_up_threads_or_delay_later_calls() -> None
             d = brain.decide(Observation.of(f"lamp #h{n}"), lamp_toolset())
             walls.append(time.perf_counter() - start)
             outcomes.append(d.escalation.cloud if d.escalation else None)
-        assert max(walls) < 0.3
+        # none waited behind a hanging call (slack for a loaded machine, well under a hang)
+        assert max(walls) < 1.5 / 2, walls
         assert outcomes[:8] == ["timed_out"] * 8  # each was really sent
         assert set(outcomes[8:]) == {"failed"}  # eight still hang: fail fast, not wait
         assert brain._caller.running <= 8
