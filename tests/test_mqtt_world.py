@@ -261,7 +261,7 @@ def test_simulate_and_run_from_the_command_line(tmp_path: Path) -> None:
         )
         assert done.returncode == 0, done.stderr
         steps, text, decoder = [], done.stdout.strip(), json.JSONDecoder()
-        while text:  # one (pretty-printed) JSON document a step
+        while text:  # one JSON document a step (a line each)
             step, end = decoder.raw_decode(text)
             steps.append(step)
             text = text[end:].strip()
