@@ -152,6 +152,18 @@ def test_rules_and_lists_are_shared_across_files(tmp_path: Path) -> None:
         load_sentences(_files(tmp_path, a=common, c=common))
 
 
+def test_files_are_parsed_once_while_unchanged(tmp_path: Path) -> None:
+    (path,) = _files(tmp_path, lamps=LAMPS)
+    first = load_sentences([path])
+    assert load_sentences([str(path)]) is first  # every fresh toolkit asks: parsed once
+    path.write_text(LAMPS.replace("tell me a joke", "sing me a song, please"))
+    again = load_sentences([path])  # edited (another size): read again
+    assert again is not first and "sing me a song, please" in str(again.families[-1].templates)
+    path.unlink()
+    with pytest.raises(SentenceError, match="cannot read"):
+        load_sentences([path])
+
+
 def test_noise_never_touches_protected_words() -> None:
     text = "please turn off the lights in the living room for me"
     start = text.index("living room")

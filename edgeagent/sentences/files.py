@@ -25,6 +25,7 @@ context uses must be said in every sentence of the family. Errors name the file 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -126,14 +127,33 @@ class SentenceSet:
 
 def load_sentences(paths: Iterable[str | Path]) -> SentenceSet:
     """Load and check sentence files (rules and lists are shared by every file of the set;
-    a name defined twice is an error)."""
+    a name defined twice is an error). A set is parsed once per process while its files are
+    unchanged (same modification time and size): every fresh toolkit asks for its synonyms,
+    and parsing the shipped files takes a tenth of a second. Treat the set as read-only."""
+    files = tuple(Path(p) for p in paths)
+    return _load_unchanged(tuple((str(f), *_stamp(f)) for f in files))
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    try:
+        stat = path.stat()
+    except OSError:
+        return (-1, -1)  # _read reports it (errors are not cached)
+    return (stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=32)
+def _load_unchanged(stamped: tuple[tuple[str, int, int], ...]) -> SentenceSet:
+    return _load([Path(path) for path, _, _ in stamped])
+
+
+def _load(files: list[Path]) -> SentenceSet:
     families: list[Family] = []
     lists: dict[str, SentenceList] = {}
     rules: dict[str, tuple[Node, ...]] = {}
     where: dict[str, str] = {}
     pending_rules: list[tuple[str, str, str, int | None]] = []
     synonyms: dict[str, dict[str, str]] = {}
-    files = [Path(p) for p in paths]
     for path in files:
         spec, lines = _read(path)
         for kind, names in spec.synonyms.items():
