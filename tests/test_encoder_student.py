@@ -15,6 +15,8 @@ from edgeagent import Observation
 from edgeagent.errors import ConfigError
 from edgeagent.registry import ToolRegistry
 from edgeagent.students.encoder.brain import EncoderBrain
+from edgeagent.students.encoder.model import UNFAMILIARITY_FILE
+from edgeagent.students.encoder.unfamiliarity import Unfamiliarity
 from edgeagent.testing.contract import BrainContract
 from edgeagent.toolset import Toolset
 
@@ -154,10 +156,24 @@ def test_cli_distill_encoder_continues_a_student(student: tuple[Path, dict[str, 
     result = CliRunner().invoke(
         app,
         ["distill", "--student", "encoder", "--data", "gen:smart_home:60", "--steps", "2",
-         "--batch", "4", "--init", str(folder), "--out", str(out)],
+         "--batch", "4", "--init", str(folder), "--out", str(out), "--set", "holdout=0",
+         "--set", "holdout_families=0", "--set", "holdout_names=0"],
     )  # fmt: skip
     assert result.exit_code == 0, result.output
-    assert json.loads((out / "student.json").read_text())["training"]["init"] == str(folder)
+    config = json.loads((out / "student.json").read_text())
+    assert config["training"]["init"] == str(folder)
+    # nothing held aside: the calibration is kept, the measure of the familiar is refitted on
+    # this round's training requests with the encoder as it is now (not copied from the init)
+    before = json.loads((folder / "student.json").read_text())
+    assert config["calibration"] == before["calibration"]
+    assert "not refitted" in config["training"]["calibration"]
+    old = Unfamiliarity.load(folder / UNFAMILIARITY_FILE)
+    new = Unfamiliarity.load(out / UNFAMILIARITY_FILE)
+    assert new.method == old.method and "refitted" in config["training"]["unfamiliarity"]
+    if new.method == "knn":
+        assert len(new.bank) == 60 != len(old.bank)
+    else:
+        assert not np.allclose(new.quantiles, old.quantiles)
     bad = CliRunner().invoke(
         app, ["distill", "--student", "nope", "--data", "gen:robot:5", "--out", str(out)]
     )

@@ -13,7 +13,6 @@ then mean "probability of being right" for this brain as they do for others.
 from __future__ import annotations
 
 import random
-import shutil
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -53,7 +52,8 @@ from edgeagent.students.encoder.model import (
     save_student,
     with_lora,
 )
-from edgeagent.students.encoder.unfamiliarity import Unfamiliarity
+from edgeagent.students.encoder.unfamiliarity import Method, Unfamiliarity
+from edgeagent.students.encoder.unfamiliarity import fit as fit_unfamiliarity
 from edgeagent.students.training import Schedule, fit, require_torch
 from edgeagent.toolset import Toolset
 
@@ -265,15 +265,18 @@ def train_encoder(
         report["calibration"] = (
             f"not refitted: {len(held)} held-aside cases, {MIN_CALIBRATION_CASES} needed"
         )
+        previous = Path(init) / UNFAMILIARITY_FILE if init is not None else None
+        if previous is not None and previous.is_file():
+            # the encoder moved: its measure of the familiar is refitted on this round's
+            # training requests (same method; the calibration's weight on it is kept)
+            method = Unfamiliarity.load(previous).method
+            signal = refit_unfamiliarity(student, tokenizer, spec, train_cases, method, config)
+            report["unfamiliarity"] = f"{method}, refitted on this round's training requests"
     folder = Path(out)
     extra = {}
     if signal is not None:
         folder.mkdir(parents=True, exist_ok=True)
         signal.save(folder / UNFAMILIARITY_FILE)
-        extra["unfamiliarity"] = UNFAMILIARITY_FILE
-    elif init is not None and (Path(init) / UNFAMILIARITY_FILE).is_file():
-        folder.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(Path(init) / UNFAMILIARITY_FILE, folder / UNFAMILIARITY_FILE)
         extra["unfamiliarity"] = UNFAMILIARITY_FILE
     return save_student(
         student, settings, out, calibration=calibration, training=report, files=extra
@@ -325,6 +328,27 @@ def calibrate(
     """Fit the confidence and the unfamiliarity measure on the held-aside cases (see
     :mod:`edgeagent.students.encoder.calibrate`); a sample of the training cases gives the
     measures their picture of the familiar."""
+    train_logits, labels = training_outputs(student, tokenizer, spec, train_cases, config)
+    return fit_signals(
+        train_logits,
+        labels,
+        score(student, tokenizer, spec, held),
+        spec,
+        toolset,
+        method=config.unfamiliarity,
+        seed=config.seed,
+    )
+
+
+def training_outputs(
+    student: Any,
+    tokenizer: Any,
+    spec: HeadSpec,
+    train_cases: Sequence[Case],
+    config: EncoderTrainConfig,
+) -> tuple[list[Any], list[int]]:
+    """The student's outputs on a seeded sample of its training requests (``signal_sample``)
+    and their first-slot tool labels: the picture of the familiar the measures are fitted on."""
     rng = random.Random(config.seed)
     sample = rng.sample(list(train_cases), min(config.signal_sample, len(train_cases)))
     model = as_model(student)
@@ -335,15 +359,23 @@ def calibrate(
         else 0
         for c in sample
     ]
-    return fit_signals(
-        train_logits,
-        labels,
-        score(student, tokenizer, spec, held),
-        spec,
-        toolset,
-        method=config.unfamiliarity,
-        seed=config.seed,
-    )
+    return train_logits, labels
+
+
+def refit_unfamiliarity(
+    student: Any,
+    tokenizer: Any,
+    spec: HeadSpec,
+    train_cases: Sequence[Case],
+    method: Method,
+    config: EncoderTrainConfig,
+) -> Unfamiliarity:
+    """The unfamiliarity measure ``method`` fitted afresh on the student's training requests
+    (after a round that changed the encoder, the old bank describes another encoder)."""
+    logits, labels = training_outputs(student, tokenizer, spec, train_cases, config)
+    pooled = np.stack([lg.pooled for lg in logits])
+    tools = np.stack([lg.tools[0] for lg in logits])
+    return fit_unfamiliarity(method, pooled, tools, labels, seed=config.seed)
 
 
 def recalibrate(folder: str | Path, cases: Sequence[Case]) -> dict[str, Any]:
