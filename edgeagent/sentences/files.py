@@ -34,10 +34,12 @@ from typing import Any
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from yaml.constructor import SafeConstructor
 
 from edgeagent.errors import ConfigError
 from edgeagent.sentences.lists import SentenceList
 from edgeagent.sentences.template import Choice, Node, Rule, Slot, TemplateError, parse, walk
+from edgeagent.yamlio import compose_yaml
 
 _STRICT = ConfigDict(extra="forbid", frozen=True)
 _REF = re.compile(r"\{([^{}]*)\}")
@@ -285,14 +287,14 @@ def read_yaml(path: Path) -> tuple[Any, dict[tuple[Any, ...], int]]:
     except OSError as exc:
         raise SentenceError(path, None, f"cannot read: {exc}") from exc
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = compose_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
         raise SentenceError(path, line, f"not valid YAML: {getattr(exc, 'problem', exc)}") from exc
     lines: dict[tuple[Any, ...], int] = {}
     try:
-        data = _to_python(node, (), lines) if node is not None else {}
+        data = _to_python(node, (), lines, SafeConstructor()) if node is not None else {}
     except _DuplicateKey as dup:
         raise SentenceError(path, dup.line, f"{dup.key!r} is defined twice here") from None
     return data, lines
@@ -319,7 +321,12 @@ def _read(path: Path) -> tuple[FileSpec, dict[tuple[Any, ...], int]]:
         raise SentenceError(path, line, f"{where}: {first['msg']}") from exc
 
 
-def _to_python(node: yaml.Node, path: tuple[Any, ...], lines: dict[tuple[Any, ...], int]) -> Any:
+def _to_python(
+    node: yaml.Node,
+    path: tuple[Any, ...],
+    lines: dict[tuple[Any, ...], int],
+    scalars: SafeConstructor,
+) -> Any:
     lines[path] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
         out: dict[Any, Any] = {}
@@ -327,17 +334,13 @@ def _to_python(node: yaml.Node, path: tuple[Any, ...], lines: dict[tuple[Any, ..
             key = key_node.value  # keys are plain names here
             if key in out:
                 raise _DuplicateKey(key, key_node.start_mark.line + 1)
-            out[key] = _to_python(value_node, (*path, key), lines)
+            out[key] = _to_python(value_node, (*path, key), lines, scalars)
         return out
     if isinstance(node, yaml.SequenceNode):
-        return [_to_python(v, (*path, i), lines) for i, v in enumerate(node.value)]
+        return [_to_python(v, (*path, i), lines, scalars) for i, v in enumerate(node.value)]
     if node.tag == "tag:yaml.org,2002:bool" and node.value.lower() not in ("true", "false"):
         return node.value  # YAML 1.1 reads on/off/yes/no as booleans; here they are words
-    loader = yaml.SafeLoader("")
-    try:
-        return loader.construct_object(node)
-    finally:
-        loader.dispose()
+    return scalars.construct_object(node)
 
 
 def sentence_files(folder: str | Path) -> list[Path]:

@@ -12,6 +12,7 @@ import yaml
 from pydantic import JsonValue
 
 from edgeagent.errors import ConfigError, TargetError, close_matches
+from edgeagent.yamlio import load_yaml
 from edgeagent_tools.robot import grounding as g
 from edgeagent_tools.robot.model import Category, Robot, Thing, thing_from_spec
 
@@ -414,9 +415,8 @@ def _load_yaml(path: Path) -> dict[str, Any]:
 @lru_cache(maxsize=8)
 def _parse_yaml(path: Path, mtime_ns: int) -> dict[str, Any]:
     """Parsed once per file version (callers copy the result)."""
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
+        data = load_yaml(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise ConfigError(f"cannot read robot world {path}: {exc}") from exc
     if not isinstance(data, dict):

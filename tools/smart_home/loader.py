@@ -9,9 +9,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-import yaml
-
 from edgeagent.errors import ConfigError
+from edgeagent.yamlio import load_yaml
 
 from .models import (
     NUMERIC_ATTRIBUTES,
@@ -44,7 +43,7 @@ class HomeData:
 @lru_cache(maxsize=1)
 def _default_parsed() -> dict[str, Any]:
     text = resources.files(__package__).joinpath("default_home.yaml").read_text(encoding="utf-8")
-    data = yaml.safe_load(text)
+    data = load_yaml(text)
     if not isinstance(data, dict):
         raise ConfigError("the bundled default_home.yaml is not a mapping")
     return data

@@ -12,6 +12,7 @@ import yaml
 from pydantic import JsonValue
 
 from edgeagent.errors import ConfigError, TargetError, ToolError, close_matches
+from edgeagent.yamlio import load_yaml
 
 from .loader import default_home_data, load_home
 from .models import (
@@ -70,7 +71,7 @@ class HomeWorld:
         cls, path: str | Path, *, clock: Callable[[], datetime] | None = None
     ) -> HomeWorld:
         try:
-            data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+            data = load_yaml(Path(path).read_text(encoding="utf-8"))
         except (OSError, yaml.YAMLError) as exc:
             raise ConfigError(f"cannot read smart-home file {path}: {exc}") from exc
         if not isinstance(data, dict):
