@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -11,6 +13,7 @@ import pytest
 from edgeagent import students
 from edgeagent.errors import ConfigError
 from edgeagent.factory import default_brain_name
+from edgeagent.registry import PluginRegistry
 
 
 def _student(
@@ -140,3 +143,26 @@ def test_the_lm_student_folds_its_adapter_in_once() -> None:
     assert first.name == "gguf:SmolLM2-135M-Instruct.Q4_1+student-lora"
     assert first.prompt.compact  # the adapter's prompt style travels into the merged model
     first.close()
+
+
+def test_a_student_kind_is_checked_without_loading_its_training_code() -> None:
+    class HalfBuilt:
+        kind = "half"
+        Config = dict
+
+        def load(self, folder: Path) -> None: ...
+
+    registry = PluginRegistry[object](students.STUDENTS_GROUP, "student kind")
+    registry.register("half", HalfBuilt)
+    with pytest.raises(
+        ConfigError, match=r"'half' does not implement .*\(no missing_runtime, train\)"
+    ):
+        students.student_kind("half", registry)
+    # the encoder kind's Config is a property importing its training module: not on the way
+    # to running a student
+    code = (
+        "import sys; from edgeagent.students import student_kind; student_kind('encoder');"
+        " print('edgeagent.students.encoder.train' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"

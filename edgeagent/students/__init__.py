@@ -11,6 +11,7 @@ kind, so nothing outside a student's own package knows how it is built.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Literal, Protocol, runtime_checkable
@@ -86,6 +87,9 @@ class Student(Protocol):
         ...
 
 
+STUDENT_MEMBERS = ("kind", "Config", "missing_runtime", "train", "load")
+
+
 def plugins() -> PluginRegistry[Any]:
     """The student kinds published under ``edgeagent.students``."""
     return PluginRegistry(STUDENTS_GROUP, "student kind")
@@ -95,8 +99,14 @@ def student_kind(kind: str, registry: PluginRegistry[Any] | None = None) -> Stud
     """The student plugin named ``kind`` (unknown names fail with the close matches)."""
     factory = (registry or plugins()).load(kind)
     plugin = factory() if isinstance(factory, type) else factory
-    if not isinstance(plugin, Student):
-        raise ConfigError(f"student kind {kind!r} does not implement the Student protocol")
+    # looked up statically: a kind's ``Config`` may be a property that imports its training
+    # code (torch-free, but a fifth of a second that running a student does not need)
+    missing = [m for m in STUDENT_MEMBERS if inspect.getattr_static(plugin, m, None) is None]
+    if missing:
+        raise ConfigError(
+            f"student kind {kind!r} does not implement the Student protocol"
+            f" (no {', '.join(missing)})"
+        )
     return plugin
 
 
