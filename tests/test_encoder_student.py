@@ -161,10 +161,11 @@ def test_cli_distill_encoder_continues_a_student(student: tuple[Path, dict[str, 
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     config = json.loads((out / "student.json").read_text())
+    before = json.loads((folder / "student.json").read_text())
     assert config["training"]["init"] == str(folder)
+    assert config["training"]["previous"] == before["training"]  # the folder keeps its history
     # nothing held aside: the calibration is kept, the measure of the familiar is refitted on
     # this round's training requests with the encoder as it is now (not copied from the init)
-    before = json.loads((folder / "student.json").read_text())
     assert config["calibration"] == before["calibration"]
     assert "not refitted" in config["training"]["calibration"]
     old = Unfamiliarity.load(folder / UNFAMILIARITY_FILE)

@@ -24,7 +24,7 @@ from pydantic import Field
 
 from edgeagent.cases import Case
 from edgeagent.errors import ConfigError
-from edgeagent.students import StudentManifest
+from edgeagent.students import StudentManifest, read_manifest
 from edgeagent.students.encoder.calibrate import (
     MIN_CALIBRATION_CASES,
     fit_map,
@@ -255,6 +255,8 @@ def train_encoder(
         "config": config.model_dump(),
         "init": str(init) if init else None,
     }
+    if init is not None:  # the rounds before this one, so the folder keeps its history
+        report["previous"] = read_manifest(init).training
     signal = None
     if len(held) >= MIN_CALIBRATION_CASES:
         calibration, signal, figures = calibrate(
