@@ -33,6 +33,7 @@ from edgeagent.errors import ConfigError
 from edgeagent.policy.base import OfflineVerdict, RoutingLimits, Verdict
 from edgeagent.tool import Risk, Tool
 from edgeagent.toolset import Toolset
+from edgeagent.yamlio import load_yaml
 
 _STRICT = ConfigDict(extra="forbid", frozen=True)
 Probability = float
@@ -170,7 +171,7 @@ class PolicyConfig(BaseModel):
 def load_policy_file(path: str | Path) -> PolicyConfig:
     """Read and validate a YAML policy file; errors name the file and the field."""
     try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+        data = load_yaml(Path(path).read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError) as exc:
         raise ConfigError(f"cannot read policy {path}: {exc}") from exc
     try:

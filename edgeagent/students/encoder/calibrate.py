@@ -103,7 +103,8 @@ class Bands(BaseModel):
         if patterns_of is not None:
             wanted = math.ceil(families * len(keys)) + math.ceil(test_families * len(keys))
             kept = _kept_back(keys, patterns_of, wanted)
-        eligible = [k for k in keys if k not in set(kept)]
+        staying = set(kept)
+        eligible = [k for k in keys if k not in staying]
         n = len(keys)  # the shares are of all families, counted over those that may go
         return cls(
             families=_cuts(
